@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template
+
+from ..services.browse import area_contacts
+from ..web import lang, sorted_countries
+
+bp = Blueprint("areas", __name__, url_prefix="/areas")
+
+
+@bp.route("/<slug>")
+def show(slug: str):  # type: ignore[no-untyped-def]
+    found = area_contacts(slug)
+    if found is None:
+        abort(404)
+    area, countries, by_country = found
+    return render_template(
+        "areas/show.html",
+        area=area,
+        countries=sorted_countries(countries, lang()),
+        by_country=by_country,
+    )

@@ -1,0 +1,96 @@
+"""Flask commands: they call the same services as the web pages."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from .services.actors import Actor
+from .services.errors import DomainError, ValidationFailed
+from .services.seed import seed_demo, seed_reference
+from .services.users import create_user
+
+seed_cli = AppGroup("seed", help="Load reference data or the demo directory.")
+users_cli = AppGroup("users", help="Manage the people who sign in.")
+
+
+def _fail(error: DomainError) -> None:
+    if isinstance(error, ValidationFailed):
+        for field, messages in error.errors.items():
+            click.secho(f"{field}: {' '.join(messages)}", fg="red", err=True)
+    else:
+        click.secho(str(error), fg="red", err=True)
+    sys.exit(1)
+
+
+@seed_cli.command("reference")
+def seed_reference_command() -> None:
+    """Insert or refresh the 35 member states and the 4 mandate areas."""
+    new_countries, new_areas = seed_reference()
+    click.echo(f"Member states: {new_countries} added. Mandate areas: {new_areas} added.")
+
+
+@seed_cli.command("demo")
+@click.option(
+    "--login-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the demo sign-ins (default: instance/demo-login.txt).",
+)
+def seed_demo_command(login_file: Path | None) -> None:
+    """Member states, areas, demo users and fictional demo contacts. Safe to run again."""
+    from .reference.demo import demo_contacts  # large data: loaded only for this command
+
+    specs = demo_contacts()
+    with click.progressbar(length=len(specs), label="Demo contacts", file=sys.stderr) as bar:
+        report = seed_demo(specs, progress=bar.update)
+    click.echo(
+        f"Member states added: {report.countries}; areas added: {report.areas}; "
+        f"contacts added: {report.contacts_created}, already there: {report.contacts_existing}."
+    )
+    if report.users_created:
+        login_file = login_file or Path(current_app.instance_path) / "demo-login.txt"
+        lines = [f"{email}  {password}  ({role})" for email, role, password in report.users_created]
+        login_file.parent.mkdir(parents=True, exist_ok=True)
+        with login_file.open("a", encoding="utf-8") as handle:
+            handle.write("\n".join(lines) + "\n")
+        login_file.chmod(0o600)
+        click.echo(f"Demo sign-ins (also in {login_file}):")
+        for line in lines:
+            click.echo(f"  {line}")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option(
+    "--role",
+    type=click.Choice(["admin", "editor", "viewer"]),
+    required=True,
+    help="admin: the secretariat; editor: one state's focal point; viewer: reads only.",
+)
+@click.option("--country", "country_code", default=None, help="ISO code of an editor's state.")
+@click.option("--name", default="", help="The person's name as shown in the directory.")
+def users_create_command(email: str, role: str, country_code: str | None, name: str) -> None:
+    """Create a user. The password is asked for, or read from standard input when piped."""
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        user = create_user(
+            Actor.system("cli"), email, password, role=role, country_code=country_code, name=name
+        )
+    except DomainError as error:
+        _fail(error)
+        return
+    where = f" for {user.country_code}" if user.country_code else ""
+    click.echo(f"Created {user.role} {user.email}{where}.")
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(seed_cli)
+    app.cli.add_command(users_cli)

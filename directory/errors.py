@@ -1,0 +1,48 @@
+"""Error pages that say what happened and show no internals; JSON under /api/."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: _l("The request could not be understood."),
+    403: _l("You do not have permission to do that."),
+    404: _l("There is nothing at this address. The link may be mistyped or out of date."),
+    405: _l("That action is not available here."),
+    413: _l("What was sent is too large."),
+    429: _l("Too many attempts. Please wait a moment and try again."),
+    500: _l("Something went wrong on our side. It has been logged; please try again."),
+}
+
+
+def _respond(code: int, message: str):  # type: ignore[no-untyped-def]
+    if request.path.startswith("/api/"):
+        return jsonify(error={"status": code, "message": str(message)}), code
+    return render_template("errors/error.html", code=code, message=message), code
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(error: CSRFError):  # type: ignore[no-untyped-def]
+        return _respond(400, _l("The form had expired. Please go back, reload and try again."))
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException):  # type: ignore[no-untyped-def]
+        code = error.code or 500
+        return _respond(code, MESSAGES.get(code, error.name))
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):  # type: ignore[no-untyped-def]
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return _respond(500, MESSAGES[500])
+
+    @app.errorhandler(InternalServerError)
+    def _internal(error: InternalServerError):  # type: ignore[no-untyped-def]
+        return _respond(500, MESSAGES[500])

@@ -1,0 +1,22 @@
+"""The domain model: typed SQLAlchemy classes with no Flask and no I/O."""
+
+from .area import Area
+from .change import Action, Change, Entity
+from .contact import Channel, ChannelKind, Contact, ContactStatus, HolderKind
+from .country import Country
+from .user import Role, User
+
+__all__ = [
+    "Action",
+    "Area",
+    "Change",
+    "Channel",
+    "ChannelKind",
+    "Contact",
+    "ContactStatus",
+    "Country",
+    "Entity",
+    "HolderKind",
+    "Role",
+    "User",
+]

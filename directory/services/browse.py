@@ -1,0 +1,219 @@
+"""Read models for the pages: the coverage matrix and contact listings, in a fixed number of
+queries whatever the number of contacts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import and_, case, func, or_, select
+
+from ..extensions import db
+from ..models import Area, Change, Channel, Contact, ContactStatus, Country
+from .contacts import is_public_id
+
+
+class Freshness(StrEnum):
+    EMPTY = "empty"  # no contact at all: a coverage gap
+    FRESH = "fresh"  # every contact verified within the threshold
+    AGEING = "ageing"  # all within the threshold, but the oldest is in its last quarter
+    STALE = "stale"  # at least one contact past the threshold or never verified
+
+
+@dataclass(frozen=True)
+class Cell:
+    count: int
+    has_24_7: bool
+    stale: int
+    freshness: Freshness
+
+
+EMPTY_CELL = Cell(0, False, 0, Freshness.EMPTY)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    countries: list[Country]
+    areas: list[Area]
+    cells: dict[tuple[str, int], Cell]
+
+    def cell(self, country: Country, area: Area) -> Cell:
+        return self.cells.get((country.code, area.id), EMPTY_CELL)
+
+    @property
+    def gaps(self) -> int:
+        return len(self.countries) * len(self.areas) - sum(
+            1 for cell in self.cells.values() if cell.count
+        )
+
+
+def active_areas() -> list[Area]:
+    return list(db.session.scalars(select(Area).order_by(Area.position)))
+
+
+def coverage_matrix(now: datetime, stale_after_days: int) -> Coverage:
+    cutoff = now - timedelta(days=stale_after_days)
+    ageing_cutoff = now - timedelta(days=stale_after_days * 3 / 4)
+    round_the_clock = (
+        select(Channel.contact_id).where(Channel.is_24_7.is_(True)).distinct().subquery()
+    )
+    is_stale = or_(Contact.verified_at.is_(None), Contact.verified_at < cutoff)
+    rows = db.session.execute(
+        select(
+            Contact.country_code,
+            Contact.area_id,
+            func.count(Contact.id),
+            func.max(
+                case(
+                    (
+                        or_(
+                            Contact.hours_24_7.is_(True), round_the_clock.c.contact_id.is_not(None)
+                        ),
+                        1,
+                    ),
+                    else_=0,
+                )
+            ),
+            func.sum(case((is_stale, 1), else_=0)),
+            func.sum(case((and_(~is_stale, Contact.verified_at < ageing_cutoff), 1), else_=0)),
+        )
+        .outerjoin(round_the_clock, round_the_clock.c.contact_id == Contact.id)
+        .where(Contact.status == ContactStatus.ACTIVE.value)
+        .group_by(Contact.country_code, Contact.area_id)
+    ).all()
+    cells = {}
+    for country_code, area_id, count, has_24_7, stale, ageing in rows:
+        if stale:
+            freshness = Freshness.STALE
+        elif ageing:
+            freshness = Freshness.AGEING
+        else:
+            freshness = Freshness.FRESH
+        cells[(country_code, area_id)] = Cell(count, bool(has_24_7), int(stale or 0), freshness)
+    countries = list(db.session.scalars(select(Country)))
+    return Coverage(countries, active_areas(), cells)
+
+
+def contacts_query():  # type: ignore[no-untyped-def]
+    return select(Contact).where(Contact.status == ContactStatus.ACTIVE.value)
+
+
+def country_contacts(code: str) -> tuple[Country, list[Area], dict[int, list[Contact]]] | None:
+    """A state, the areas, and its active contacts by area id in calling order."""
+    if not (len(code) == 2 and code.isascii() and code.isalpha()):
+        return None
+    country = db.session.get(Country, code.upper())
+    if country is None:
+        return None
+    areas = active_areas()
+    by_area: dict[int, list[Contact]] = {area.id: [] for area in areas}
+    for contact in db.session.scalars(
+        contacts_query()
+        .where(Contact.country_code == country.code)
+        .order_by(Contact.area_id, Contact.rank, Contact.id)
+    ):
+        by_area.setdefault(contact.area_id, []).append(contact)
+    return country, areas, by_area
+
+
+def area_contacts(slug: str) -> tuple[Area, list[Country], dict[str, list[Contact]]] | None:
+    """An area, every state, and the state's active contacts for it in calling order."""
+    area = db.session.scalar(select(Area).where(Area.slug == slug)) if len(slug) < 65 else None
+    if area is None:
+        return None
+    countries = list(db.session.scalars(select(Country)))
+    by_country: dict[str, list[Contact]] = {country.code: [] for country in countries}
+    for contact in db.session.scalars(
+        contacts_query()
+        .where(Contact.area_id == area.id)
+        .order_by(Contact.country_code, Contact.rank, Contact.id)
+    ):
+        by_country.setdefault(contact.country_code, []).append(contact)
+    return area, countries, by_country
+
+
+def contact_with_history(public_id: str) -> tuple[Contact, list[Change]] | None:
+    if not is_public_id(public_id):
+        return None
+    contact = db.session.scalar(select(Contact).where(Contact.public_id == public_id))
+    if contact is None:
+        return None
+    history = list(
+        db.session.scalars(
+            select(Change).where(Change.contact_id == contact.id).order_by(Change.seq.desc())
+        )
+    )
+    return contact, history
+
+
+def alternates_of(contact: Contact) -> list[Contact]:
+    """The other active contacts of the same state and area, in calling order."""
+    return list(
+        db.session.scalars(
+            contacts_query()
+            .where(
+                Contact.country_code == contact.country_code,
+                Contact.area_id == contact.area_id,
+                Contact.id != contact.id,
+            )
+            .order_by(Contact.rank, Contact.id)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    contacts: list[Contact]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def _like_pattern(word: str) -> str:
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def simple_search(query: str, page: int, per_page: int) -> SearchPage:
+    """Every word must appear in a contact's post, holder, organisation, city or state name.
+
+    A plain database search; the full-text index with accent folding and typo tolerance
+    replaces it.
+    """
+    words = [word for word in query.split() if word][:10]
+    if not words:
+        return SearchPage([], 0, 1, per_page)
+    statement = contacts_query()
+    for word in words:
+        pattern = _like_pattern(word)
+        fields = [
+            Contact.organisation,
+            Contact.unit,
+            Contact.position_title,
+            Contact.holder_given_name,
+            Contact.holder_family_name,
+            Contact.city,
+            Contact.country_code,
+        ]
+        statement = statement.where(
+            or_(
+                *(field.ilike(pattern, escape="\\") for field in fields),
+                Contact.id.in_(
+                    select(Channel.contact_id).where(Channel.value.ilike(pattern, escape="\\"))
+                ),
+            )
+        )
+    total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    contacts = list(
+        db.session.scalars(
+            statement.order_by(Contact.rank, Contact.country_code, Contact.id)
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+    )
+    return SearchPage(contacts, total, page, per_page)

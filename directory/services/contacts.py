@@ -1,0 +1,256 @@
+"""Contact use cases: create, update, archive, restore, verify."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..models import Action, Area, Change, Channel, Contact, ContactStatus, Country, Entity
+from ..models.base import utcnow
+from .actors import Actor, require_country_writer
+from .errors import NotFound, ValidationFailed, VersionConflict
+from .transaction import write_transaction
+from .validation import ContactData, clean_contact_data
+
+PUBLIC_ID_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i: read aloud on a phone
+PUBLIC_ID_LENGTH = 12
+PUBLIC_ID_PATTERN = re.compile(rf"^[{PUBLIC_ID_ALPHABET}]{{{PUBLIC_ID_LENGTH}}}$")
+
+
+def new_public_id() -> str:
+    return "".join(secrets.choice(PUBLIC_ID_ALPHABET) for _ in range(PUBLIC_ID_LENGTH))
+
+
+def public_id_from_key(key: str) -> str:
+    """A stable public id derived from a seed key, so that seeding twice finds the same rows."""
+    digest = hashlib.sha256(key.encode()).digest()
+    return "".join(PUBLIC_ID_ALPHABET[byte % len(PUBLIC_ID_ALPHABET)] for byte in digest)[
+        :PUBLIC_ID_LENGTH
+    ]
+
+
+def is_public_id(value: str) -> bool:
+    return bool(PUBLIC_ID_PATTERN.match(value or ""))
+
+
+def snapshot(contact: Contact) -> dict[str, Any]:
+    """The contact as plain data: what a Change row records as before and after."""
+    return {
+        "public_id": contact.public_id,
+        "country": contact.country_code,
+        "area": contact.area.slug if contact.area else None,
+        "rank": contact.rank,
+        "organisation": contact.organisation,
+        "unit": contact.unit,
+        "position_title": contact.position_title,
+        "holder_honorific": contact.holder_honorific,
+        "holder_given_name": contact.holder_given_name,
+        "holder_family_name": contact.holder_family_name,
+        "is_vacant": contact.is_vacant,
+        "channels": [channel.as_dict() for channel in contact.channels],
+        "languages": list(contact.languages or []),
+        "time_zone": contact.time_zone,
+        "hours_24_7": contact.hours_24_7,
+        "hours": [dict(window) for window in contact.hours or []],
+        "postal_address": contact.postal_address,
+        "city": contact.city,
+        "notes": contact.notes,
+        "nomination_reference": contact.nomination_reference,
+        "nominated_on": contact.nominated_on.isoformat() if contact.nominated_on else None,
+        "verified_at": contact.verified_at.isoformat() if contact.verified_at else None,
+        "verified_by": contact.verified_by.email if contact.verified_by else None,
+        "status": contact.status,
+        "version": contact.version,
+    }
+
+
+def _record(
+    session: Session,
+    actor: Actor,
+    action: Action,
+    contact: Contact,
+    before: dict[str, Any] | None,
+    now: datetime,
+) -> Change:
+    session.flush()  # the contact's id, version and channels as they will be committed
+    change = Change(
+        entity=Entity.CONTACT.value,
+        entity_id=contact.public_id,
+        contact_id=contact.id,
+        action=action.value,
+        actor_id=actor.user_id,
+        actor_label=actor.label,
+        created_at=now,
+        before=before,
+        after=snapshot(contact),
+    )
+    session.add(change)
+    return change
+
+
+def _load_for_write(session: Session, public_id: str) -> Contact:
+    if not is_public_id(public_id):
+        raise NotFound(public_id)
+    contact = session.scalar(select(Contact).where(Contact.public_id == public_id))
+    if contact is None:
+        raise NotFound(public_id)
+    return contact
+
+
+def _check_version(contact: Contact, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != contact.version:
+        raise VersionConflict(expected_version, contact.version)
+
+
+def _resolve(session: Session, data: ContactData) -> tuple[Country, Area]:
+    country = session.get(Country, (data.country_code or "").upper())
+    area = session.scalar(select(Area).where(Area.slug == data.area_slug))
+    errors: dict[str, list[str]] = {}
+    if country is None:
+        errors["country_code"] = ["is not a member state"]
+    if area is None:
+        errors["area_slug"] = ["is not a mandate area"]
+    if errors:
+        raise ValidationFailed(errors)
+    assert country is not None and area is not None  # for the type checker
+    return country, area
+
+
+def _apply(contact: Contact, data: ContactData) -> None:
+    for name in (
+        "organisation",
+        "unit",
+        "position_title",
+        "holder_honorific",
+        "holder_given_name",
+        "holder_family_name",
+        "is_vacant",
+        "time_zone",
+        "hours_24_7",
+        "postal_address",
+        "city",
+        "notes",
+        "nomination_reference",
+        "nominated_on",
+    ):
+        setattr(contact, name, getattr(data, name))
+    contact.languages = list(data.languages)
+    contact.hours = [dict(window) for window in data.hours]
+    contact.channels = [
+        Channel(
+            position=position,
+            kind=channel.kind,
+            value=channel.value,
+            label=channel.label,
+            is_24_7=channel.is_24_7,
+        )
+        for position, channel in enumerate(data.channels)
+    ]
+
+
+def create_contact(
+    actor: Actor,
+    data: ContactData,
+    *,
+    public_id: str | None = None,
+    verified_at: datetime | None = None,
+) -> Contact:
+    """A new active contact. ``verified_at`` is for imports and the demo seed, which carry it."""
+    require_country_writer(actor, (data.country_code or "").upper())
+    with write_transaction() as session:
+        country, area = _resolve(session, data)
+        cleaned = clean_contact_data(data, country.phone_region)
+        now = utcnow()
+        rank = cleaned.rank
+        if rank is None:
+            last = session.scalar(
+                select(func.max(Contact.rank)).where(
+                    Contact.country_code == country.code,
+                    Contact.area_id == area.id,
+                    Contact.status == ContactStatus.ACTIVE.value,
+                )
+            )
+            rank = (last or 0) + 1
+        contact = Contact(
+            public_id=public_id or new_public_id(),
+            country=country,
+            area=area,
+            rank=rank,
+            status=ContactStatus.ACTIVE.value,
+            created_at=now,
+            updated_at=now,
+            verified_at=verified_at,
+        )
+        _apply(contact, cleaned)
+        session.add(contact)
+        _record(session, actor, Action.CREATE, contact, None, now)
+    return contact
+
+
+def update_contact(
+    actor: Actor, public_id: str, data: ContactData, expected_version: int
+) -> Contact:
+    """Save an edit made against ``expected_version``; VersionConflict if it has moved on."""
+    with write_transaction() as session:
+        contact = _load_for_write(session, public_id)
+        require_country_writer(actor, contact.country_code)
+        require_country_writer(actor, (data.country_code or "").upper())
+        _check_version(contact, expected_version)
+        country, area = _resolve(session, data)
+        cleaned = clean_contact_data(data, country.phone_region)
+        before = snapshot(contact)
+        now = utcnow()
+        contact.country = country
+        contact.area = area
+        if cleaned.rank is not None:
+            contact.rank = cleaned.rank
+        _apply(contact, cleaned)
+        contact.updated_at = now
+        _record(session, actor, Action.UPDATE, contact, before, now)
+    return contact
+
+
+def _set_status(
+    actor: Actor, public_id: str, status: ContactStatus, action: Action, expected: int | None
+) -> Contact:
+    with write_transaction() as session:
+        contact = _load_for_write(session, public_id)
+        require_country_writer(actor, contact.country_code)
+        _check_version(contact, expected)
+        if contact.status == status.value:
+            return contact  # already so: nothing to write, nothing to log
+        before = snapshot(contact)
+        now = utcnow()
+        contact.status = status.value
+        contact.updated_at = now
+        _record(session, actor, action, contact, before, now)
+    return contact
+
+
+def archive_contact(actor: Actor, public_id: str, expected_version: int | None = None) -> Contact:
+    return _set_status(actor, public_id, ContactStatus.ARCHIVED, Action.ARCHIVE, expected_version)
+
+
+def restore_contact(actor: Actor, public_id: str, expected_version: int | None = None) -> Contact:
+    return _set_status(actor, public_id, ContactStatus.ACTIVE, Action.RESTORE, expected_version)
+
+
+def verify_contact(actor: Actor, public_id: str) -> Contact:
+    """Confirm the entry is still current: sets verified_at and verified_by."""
+    with write_transaction() as session:
+        contact = _load_for_write(session, public_id)
+        require_country_writer(actor, contact.country_code)
+        before = snapshot(contact)
+        now = utcnow()
+        contact.verified_at = now
+        contact.verified_by_id = actor.user_id
+        session.flush()
+        session.refresh(contact, ["verified_by"])
+        _record(session, actor, Action.VERIFY, contact, before, now)
+    return contact

@@ -1,0 +1,168 @@
+"""Request-level glue: language, sign-in requirement, template helpers, security headers."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import datetime
+
+import phonenumbers
+from babel import Locale
+from babel.dates import format_datetime as babel_format_datetime
+from babel.dates import get_day_names
+from flask import Flask, current_app, g, redirect, request, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from .extensions import login_manager
+from .models import Area, Contact, Country
+from .models.base import utcnow
+from .models.hours import Availability, availability, group_days
+from .services.users import user_for_session_id
+
+LANGUAGE_NAMES = {"en": "English", "es": "Español", "pt": "Português", "fr": "Français"}
+PUBLIC_ENDPOINTS = {"auth.login", "static", "set_language"}
+
+
+def select_locale() -> str:
+    supported = current_app.config["LANGUAGES"]
+    chosen = request.args.get("lang") or request.cookies.get("lang")
+    if chosen in supported:
+        return chosen
+    return request.accept_languages.best_match(supported) or current_app.config["DEFAULT_LOCALE"]
+
+
+def lang() -> str:
+    return str(get_locale() or "en")
+
+
+def now() -> datetime:
+    """The time a request sees; tests freeze it with the FROZEN_NOW setting."""
+    return g.get("now") or current_app.config.get("FROZEN_NOW") or utcnow()
+
+
+@login_manager.user_loader
+def _load_user(session_id: str):  # type: ignore[no-untyped-def]
+    return user_for_session_id(session_id)
+
+
+def _require_sign_in():  # type: ignore[no-untyped-def]
+    if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+        return None
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    return None
+
+
+def _security_headers(response):  # type: ignore[no-untyped-def]
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+    )
+    if current_user and getattr(current_user, "is_authenticated", False):
+        response.headers.setdefault("Cache-Control", "private, no-store")
+    return response
+
+
+def format_phone(value: str) -> str:
+    try:
+        number = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        return value
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def local_clock(moment: datetime, pattern: str = "EEE HH:mm") -> str:
+    return babel_format_datetime(moment, pattern, tzinfo=moment.tzinfo, locale=lang())
+
+
+def format_utc(moment: datetime | None, pattern: str = "d MMM y, HH:mm") -> str:
+    if moment is None:
+        return ""
+    return babel_format_datetime(moment, pattern, tzinfo=moment.tzinfo, locale=lang()) + " UTC"
+
+
+def day_range_names(days: list[int]) -> str:
+    names = get_day_names("abbreviated", locale=lang())
+    parts = []
+    for first, last in group_days(days):
+        parts.append(names[first] if first == last else f"{names[first]}–{names[last]}")
+    return ", ".join(parts)
+
+
+def language_name(code: str) -> str:
+    try:
+        return Locale.parse(lang()).languages.get(code) or code
+    except (ValueError, TypeError):
+        return code
+
+
+def contact_availability(contact: Contact) -> Availability:
+    return availability(contact.hours_24_7, contact.hours or [], contact.time_zone, now())
+
+
+def is_stale(contact: Contact) -> bool:
+    return contact.is_stale(now(), current_app.config["STALE_AFTER_DAYS"])
+
+
+def holder_label(contact: Contact) -> str:
+    kind = contact.holder_kind.value
+    if kind == "named":
+        return contact.holder_name
+    return str(_l("Vacant post") if kind == "vacant" else _l("Functional desk"))
+
+
+def name_of(thing: Country | Area) -> str:
+    return thing.name(lang())
+
+
+def init_app(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to use the directory.")
+    login_manager.session_protection = "strong"
+    app.before_request(_require_sign_in)
+    app.after_request(_security_headers)
+
+    @app.route("/language/<code>", endpoint="set_language")
+    def set_language(code: str):  # type: ignore[no-untyped-def]
+        target = request.args.get("next") or ""
+        if not target.startswith("/") or target.startswith("//"):
+            target = url_for("home.index")
+        response = redirect(target)
+        if code in app.config["LANGUAGES"]:
+            response.set_cookie(
+                "lang", code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True
+            )
+        return response
+
+    app.jinja_env.filters.update(
+        phone=format_phone, local_clock=local_clock, utc=format_utc, days=day_range_names
+    )
+    app.jinja_env.globals.update(
+        lang=lang,
+        language_name=language_name,
+        language_names=LANGUAGE_NAMES,
+        availability=contact_availability,
+        is_stale=is_stale,
+        holder_label=holder_label,
+        name_of=name_of,
+        now=now,
+    )
+
+    from .errors import register_error_handlers
+
+    register_error_handlers(app)
+
+
+def sort_key(text: str) -> str:
+    """Accent- and case-insensitive order: Haïti between Guyana and Honduras."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+
+
+def sorted_countries(countries: list[Country], language: str) -> list[Country]:
+    return sorted(countries, key=lambda country: sort_key(country.name(language)))

@@ -1,0 +1,107 @@
+"""Fixtures: app, client, runner, on a SQLite file migrated once and copied for each test."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from flask_migrate import upgrade
+from sqlalchemy import event, text
+
+from config import TestingConfig
+from directory import create_app
+from directory.extensions import db
+from directory.models import Role, User
+from directory.services.actors import Actor
+from directory.services.seed import seed_reference
+from directory.services.users import create_user
+from tests.factories import PASSWORD
+
+
+def make_app(database: Path, instance: Path, **overrides: object) -> Flask:
+    return create_app(
+        TestingConfig,
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}",
+        INSTANCE_PATH=str(instance),
+        **overrides,
+    )
+
+
+@pytest.fixture(scope="session")
+def template_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The schema from the migrations plus the reference data, made once."""
+    folder = tmp_path_factory.mktemp("template")
+    database = folder / "directory.sqlite3"
+    app = make_app(database, folder / "instance")
+    with app.app_context():
+        upgrade()
+        seed_reference()
+        db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        db.session.remove()
+        db.engine.dispose()
+    return database
+
+
+@pytest.fixture
+def app(template_database: Path, tmp_path: Path) -> Iterator[Flask]:
+    database = tmp_path / "directory.sqlite3"
+    shutil.copyfile(template_database, database)
+    app = make_app(database, tmp_path / "instance")
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def users(app: Flask) -> dict[str, User]:
+    system = Actor.system("tests")
+    return {
+        "admin": create_user(system, "admin@example.org", PASSWORD, role=Role.ADMIN.value),
+        "editor": create_user(
+            system, "editor.jm@example.org", PASSWORD, role=Role.EDITOR.value, country_code="JM"
+        ),
+        "viewer": create_user(system, "viewer@example.org", PASSWORD, role=Role.VIEWER.value),
+    }
+
+
+@pytest.fixture
+def signed_in(client: FlaskClient, users: dict[str, User]) -> FlaskClient:
+    response = client.post("/login", data={"email": "viewer@example.org", "password": PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __call__(self, conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA")):
+            self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> Iterator[QueryCounter]:
+    counter = QueryCounter()
+    event.listen(db.engine, "before_cursor_execute", counter)
+    yield counter
+    event.remove(db.engine, "before_cursor_execute", counter)
