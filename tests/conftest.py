@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,13 +23,26 @@ from directory.services.users import create_user
 from tests.factories import PASSWORD
 
 
+class IsolatedClient(FlaskClient):
+    """Runs each request outside the test's app context, as a real server would.
+
+    The test keeps an app context open to call services; without this, requests would share
+    its ``g`` (the signed-in user) and its database session.
+    """
+
+    def open(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 def make_app(database: Path, instance: Path, **overrides: object) -> Flask:
-    return create_app(
+    app = create_app(
         TestingConfig,
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}",
         INSTANCE_PATH=str(instance),
         **overrides,
     )
+    app.test_client_class = IsolatedClient
+    return app
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,235 @@
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from directory.extensions import db
+from directory.models import Contact
+from directory.services.actors import Actor
+from directory.services.contacts import create_contact, update_contact
+from directory.services.validation import ChannelData
+from tests.factories import PASSWORD, contact_data
+
+SYSTEM = Actor.system("tests")
+
+
+def make_contacts(count: int, country: str = "JM") -> list[Contact]:
+    areas = ["disaster-response", "environmental-security", "transportation-security"]
+    return [
+        create_contact(
+            SYSTEM, contact_data(country=country, area=areas[i % 3], position_title=f"Officer {i}")
+        )
+        for i in range(count)
+    ]
+
+
+def test_home_shows_the_coverage_matrix(signed_in: FlaskClient) -> None:
+    make_contacts(2)
+    html = signed_in.get("/").get_data(as_text=True)
+    rows = re.findall(r'<th scope="row">', html)
+    assert len(rows) == 35
+    assert len(re.findall(r'<td class="cell ', html)) == 35 * 4
+    assert "Jamaica" in html and "Haiti" in html and "Disaster response" in html
+    assert html.count('class="cell empty"') == 35 * 4 - 2
+    assert 'href="/countries/JM#disaster-response"' in html
+
+
+def test_matrix_cell_shows_count_24_7_and_freshness(signed_in: FlaskClient, app: Flask) -> None:
+    old = datetime.now(UTC) - timedelta(days=400)
+    create_contact(SYSTEM, contact_data(), verified_at=datetime.now(UTC))
+    create_contact(SYSTEM, contact_data(), verified_at=datetime.now(UTC))
+    create_contact(
+        SYSTEM,
+        contact_data(
+            area="environmental-security", channels=[ChannelData("phone", "876 906 9674")]
+        ),
+        verified_at=old,
+    )
+    html = signed_in.get("/").get_data(as_text=True)
+    fresh = re.search(
+        r'<td class="cell fresh">\s*<a href="/countries/JM#disaster-response"'
+        r'[^>]*>\s*<span class="count">2</span>\s*<span class="badge badge-24">',
+        html,
+    )
+    assert fresh, "two fresh contacts with a 24/7 line"
+    stale = re.search(
+        r'<td class="cell stale">\s*<a href="/countries/JM#environmental-security"'
+        r'[^>]*>\s*<span class="count">1</span>\s*</a>',
+        html,
+    )
+    assert stale, "one stale contact, no 24/7 line"
+
+
+def test_country_page_groups_by_area_in_calling_order(signed_in: FlaskClient) -> None:
+    create_contact(SYSTEM, contact_data(position_title="Second in line", rank=2))
+    create_contact(SYSTEM, contact_data(position_title="First in line", rank=1))
+    html = signed_in.get("/countries/jm").get_data(as_text=True)
+    assert html.index("First in line") < html.index("Second in line")
+    assert html.index('id="disaster-response"') < html.index("First in line")
+    assert html.index("Second in line") < html.index('id="environmental-security"')
+    assert "No point of contact named for this area yet." in html
+    assert 'href="tel:+18769069674"' in html
+    assert 'href="mailto:duty@odpem.jm.example.org"' in html
+
+
+def test_area_page_lists_every_state(signed_in: FlaskClient) -> None:
+    make_contacts(1, "JM")
+    create_contact(
+        SYSTEM,
+        contact_data(
+            country="HT",
+            time_zone="America/Port-au-Prince",
+            channels=[],
+            position_title="Centre d'opérations",
+        ),
+    )
+    html = signed_in.get("/areas/disaster-response").get_data(as_text=True)
+    assert len(re.findall(r'<section id="[A-Z]{2}" class="area-section">', html)) == 35
+    assert "Centre d&#39;opérations" in html and "Officer 0" in html
+
+
+def test_contact_page_shows_every_field_and_history(signed_in: FlaskClient, app: Flask) -> None:
+    contact = create_contact(
+        SYSTEM,
+        contact_data(
+            holder_honorific="Dr.",
+            unit="NEOC",
+            postal_address="2-4 Haining Road\nKingston 5",
+            notes="Ask for the duty officer",
+            nomination_reference="Note verbale 2025-114",
+            languages=["en", "es"],
+            channels=[
+                ChannelData("phone", "+1 876 906 9674", "Duty line", True),
+                ChannelData("email", "duty@odpem.jm.example.org", "Duty desk"),
+                ChannelData("fax", "+1 876 754 9000", "Fax"),
+                ChannelData("radio", "HF 7.850 MHz", "Radio"),
+                ChannelData("website", "https://odpem.jm.example.org/", "Web"),
+            ],
+        ),
+    )
+    update_contact(SYSTEM, contact.public_id, contact_data(city="Spanish Town", channels=[]), 1)
+    html = signed_in.get(f"/contacts/{contact.public_id}").get_data(as_text=True)
+    for text in (
+        "Zoë O&#39;Neil",
+        "24/7 duty officer",
+        "Kingston 5",
+        "Spanish Town",
+        "NEOC",
+        "America/Jamaica",
+        "Never",
+        "edited",
+        "created",
+    ):
+        assert text in html, text
+    # the edit shows what changed from what to what
+    assert re.search(r"City</span>:\s*<del>Kingston</del> → <ins>Spanish Town</ins>", html)
+    html_v1 = signed_in.get(f"/contacts/{contact.public_id}").get_data(as_text=True)
+    assert "version 2" in html_v1
+
+
+def test_contact_page_links_phone_and_mail(signed_in: FlaskClient) -> None:
+    contact = create_contact(SYSTEM, contact_data())
+    html = signed_in.get(f"/contacts/{contact.public_id}").get_data(as_text=True)
+    assert '<a class="tel" href="tel:+18769069674">+1 876-906-9674</a>' in html
+    assert 'href="mailto:duty@odpem.jm.example.org"' in html
+
+
+@pytest.mark.parametrize(
+    ("frozen", "expected"),
+    [
+        # 14:00 UTC on a Wednesday is 09:00 in Kingston (UTC-5): open.
+        (datetime(2026, 11, 25, 14, 0, tzinfo=UTC), "Open now, until 17:00 local time."),
+        # 23:00 UTC on Friday is 18:00 in Kingston: closed until Monday 08:00.
+        (datetime(2026, 11, 27, 23, 0, tzinfo=UTC), "Closed now; opens Mon 08:00 local time."),
+    ],
+)
+def test_contact_page_shows_local_time_and_reachability(
+    signed_in: FlaskClient, app: Flask, frozen: datetime, expected: str
+) -> None:
+    contact = create_contact(
+        SYSTEM, contact_data(channels=[ChannelData("phone", "+1 876 906 9674", "Office")])
+    )
+    app.config["FROZEN_NOW"] = frozen
+    html = signed_in.get(f"/contacts/{contact.public_id}").get_data(as_text=True)
+    assert expected in html
+    local = frozen.astimezone(__import__("zoneinfo").ZoneInfo("America/Jamaica"))
+    assert local.strftime("%H:%M") in html
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/countries/XX",
+        "/countries/FR",
+        "/countries/j",
+        "/countries/%00%01",
+        "/areas/nothing",
+        "/areas/" + "a" * 300,
+        "/contacts/zzzzzzzzzzzz",
+        "/contacts/not-an-id",
+        "/contacts/%F0%9F%94%A5",
+        "/contacts/..%2f..%2fetc",
+        "/no/such/page",
+    ],
+)
+def test_unknown_and_malformed_addresses_are_404(signed_in: FlaskClient, url: str) -> None:
+    response = signed_in.get(url)
+    assert response.status_code == 404
+    assert "There is nothing at this address" in response.get_data(as_text=True)
+
+
+def test_server_error_page_shows_no_internals(app: Flask, client: FlaskClient, users) -> None:  # type: ignore[no-untyped-def]
+    @app.route("/boom")
+    def boom():  # type: ignore[no-untyped-def]
+        raise RuntimeError("secret internal detail /srv/app.py line 42")
+
+    client.post("/login", data={"email": "viewer@example.org", "password": PASSWORD})
+    response = client.get("/boom")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in body
+    assert "secret internal detail" not in body and "Traceback" not in body
+
+
+def test_home_and_country_page_queries_do_not_grow_with_contacts(
+    signed_in: FlaskClient,
+    count_queries,
+    app: Flask,  # type: ignore[no-untyped-def]
+) -> None:
+    def measure(url: str) -> int:
+        db.session.remove()
+        count_queries.statements.clear()
+        assert signed_in.get(url).status_code == 200
+        return count_queries.count
+
+    make_contacts(3)
+    small = {url: measure(url) for url in ("/", "/countries/JM", "/areas/disaster-response")}
+    make_contacts(60)
+    make_contacts(20, country="HT")
+    large = {url: measure(url) for url in ("/", "/countries/JM", "/areas/disaster-response")}
+    assert small == large
+    assert large["/"] <= 5
+
+
+def test_simple_search_finds_and_paginates(signed_in: FlaskClient, app: Flask) -> None:
+    app.config["CONTACTS_PER_PAGE"] = 5
+    make_contacts(12)
+    first = signed_in.get("/search?q=officer").get_data(as_text=True)
+    assert "12 contacts match" in first and "Page 1 of 3" in first
+    assert signed_in.get("/search?q=100%25_%5C").status_code == 200
+    assert "0 contacts match" in signed_in.get("/search?q=%25").get_data(as_text=True)
+    long = signed_in.get("/search?q=" + "x" * 5000).get_data(as_text=True)
+    assert "shortened to 200 characters" in long
+
+
+def test_pages_are_readable_on_a_phone(signed_in: FlaskClient) -> None:
+    html = signed_in.get("/").get_data(as_text=True)
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+    with signed_in.get("/static/css/site.css") as response:
+        css = response.get_data(as_text=True)
+    assert "@media (max-width: 40rem)" in css
+    assert "http://" not in html.replace("http://localhost", "") and "https://" not in html
