@@ -166,3 +166,9 @@ def sort_key(text: str) -> str:
 
 def sorted_countries(countries: list[Country], language: str) -> list[Country]:
     return sorted(countries, key=lambda country: sort_key(country.name(language)))
+
+
+def page_number(maximum: int = 100_000) -> int:
+    """The ?page= of a listing: a whole number from 1, anything else is page 1."""
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < int(raw) <= maximum else 1

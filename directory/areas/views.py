@@ -6,17 +6,18 @@ from ..services.browse import area_contacts
 from ..web import lang, sorted_countries
 
 bp = Blueprint("areas", __name__, url_prefix="/areas")
+PER_COUNTRY = 10  # the rest are one click away on the state's own listing
 
 
 @bp.route("/<slug>")
 def show(slug: str):  # type: ignore[no-untyped-def]
-    found = area_contacts(slug)
+    found = area_contacts(slug, PER_COUNTRY)
     if found is None:
         abort(404)
-    area, countries, by_country = found
+    area, countries, listing = found
     return render_template(
         "areas/show.html",
         area=area,
         countries=sorted_countries(countries, lang()),
-        by_country=by_country,
+        listing=listing,
     )

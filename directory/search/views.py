@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request
 
 from ..services.browse import simple_search
+from ..web import page_number
 
 bp = Blueprint("search", __name__, url_prefix="/search")
 MAX_QUERY_LENGTH = 200
@@ -15,7 +16,5 @@ def results():  # type: ignore[no-untyped-def]
     if len(query) > MAX_QUERY_LENGTH:
         query = query[:MAX_QUERY_LENGTH]
         message = "too_long"
-    page = request.args.get("page", "1")
-    page_number = int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
-    found = simple_search(query, page_number, current_app.config["CONTACTS_PER_PAGE"])
+    found = simple_search(query, page_number(), current_app.config["CONTACTS_PER_PAGE"])
     return render_template("search/results.html", query=query, found=found, message=message)

@@ -99,38 +99,117 @@ def contacts_query():  # type: ignore[no-untyped-def]
     return select(Contact).where(Contact.status == ContactStatus.ACTIVE.value)
 
 
-def country_contacts(code: str) -> tuple[Country, list[Area], dict[int, list[Contact]]] | None:
-    """A state, the areas, and its active contacts by area id in calling order."""
-    if not (len(code) == 2 and code.isascii() and code.isalpha()):
+@dataclass(frozen=True)
+class Listing:
+    """The first contacts of each group in calling order, and how many each group has."""
+
+    groups: dict
+    totals: dict
+
+    def more(self, key: object) -> int:
+        return self.totals.get(key, 0) - len(self.groups.get(key, []))
+
+
+def _first_of_each(group_column, filters: list, limit: int) -> list[Contact]:  # type: ignore[no-untyped-def]
+    """The first ``limit`` active contacts of each group, in one query."""
+    position = (
+        func.row_number()
+        .over(partition_by=group_column, order_by=(Contact.rank, Contact.id))
+        .label("position")
+    )
+    ranked = (
+        select(Contact.id, position)
+        .where(Contact.status == ContactStatus.ACTIVE.value, *filters)
+        .subquery()
+    )
+    return list(
+        db.session.scalars(
+            select(Contact)
+            .join(ranked, ranked.c.id == Contact.id)
+            .where(ranked.c.position <= limit)
+            .order_by(group_column, Contact.rank, Contact.id)
+        )
+    )
+
+
+def _totals(group_column, filters: list) -> dict:  # type: ignore[no-untyped-def]
+    return dict(
+        db.session.execute(
+            select(group_column, func.count(Contact.id))
+            .where(Contact.status == ContactStatus.ACTIVE.value, *filters)
+            .group_by(group_column)
+        ).all()
+    )
+
+
+def is_country_code(code: str) -> bool:
+    return len(code) == 2 and code.isascii() and code.isalpha()
+
+
+def country_contacts(code: str, per_area: int) -> tuple[Country, list[Area], Listing] | None:
+    """A state, the areas, and the first ``per_area`` contacts of each area in calling order."""
+    if not is_country_code(code):
         return None
     country = db.session.get(Country, code.upper())
     if country is None:
         return None
     areas = active_areas()
-    by_area: dict[int, list[Contact]] = {area.id: [] for area in areas}
-    for contact in db.session.scalars(
-        contacts_query()
-        .where(Contact.country_code == country.code)
-        .order_by(Contact.area_id, Contact.rank, Contact.id)
-    ):
-        by_area.setdefault(contact.area_id, []).append(contact)
-    return country, areas, by_area
+    filters = [Contact.country_code == country.code]
+    groups: dict[int, list[Contact]] = {area.id: [] for area in areas}
+    for contact in _first_of_each(Contact.area_id, filters, per_area):
+        groups.setdefault(contact.area_id, []).append(contact)
+    return country, areas, Listing(groups, _totals(Contact.area_id, filters))
 
 
-def area_contacts(slug: str) -> tuple[Area, list[Country], dict[str, list[Contact]]] | None:
-    """An area, every state, and the state's active contacts for it in calling order."""
+def area_contacts(slug: str, per_country: int) -> tuple[Area, list[Country], Listing] | None:
+    """An area, every state, and the first ``per_country`` contacts of each state for it."""
     area = db.session.scalar(select(Area).where(Area.slug == slug)) if len(slug) < 65 else None
     if area is None:
         return None
     countries = list(db.session.scalars(select(Country)))
-    by_country: dict[str, list[Contact]] = {country.code: [] for country in countries}
-    for contact in db.session.scalars(
+    filters = [Contact.area_id == area.id]
+    groups: dict[str, list[Contact]] = {country.code: [] for country in countries}
+    for contact in _first_of_each(Contact.country_code, filters, per_country):
+        groups.setdefault(contact.country_code, []).append(contact)
+    return area, countries, Listing(groups, _totals(Contact.country_code, filters))
+
+
+@dataclass(frozen=True)
+class Page:
+    contacts: list[Contact]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def _paginate(statement, page: int, per_page: int) -> Page:  # type: ignore[no-untyped-def]
+    total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    contacts = list(
+        db.session.scalars(statement.limit(per_page).offset((max(page, 1) - 1) * per_page))
+    )
+    return Page(contacts, total, page, per_page)
+
+
+def country_area_page(
+    code: str, slug: str, page: int, per_page: int
+) -> tuple[Country, Area, Page] | None:
+    """Every active contact of one state for one area, a page at a time."""
+    if not is_country_code(code) or len(slug) > 64:
+        return None
+    country = db.session.get(Country, code.upper())
+    area = db.session.scalar(select(Area).where(Area.slug == slug))
+    if country is None or area is None:
+        return None
+    statement = (
         contacts_query()
-        .where(Contact.area_id == area.id)
-        .order_by(Contact.country_code, Contact.rank, Contact.id)
-    ):
-        by_country.setdefault(contact.country_code, []).append(contact)
-    return area, countries, by_country
+        .where(Contact.country_code == country.code, Contact.area_id == area.id)
+        .order_by(Contact.rank, Contact.id)
+    )
+    return country, area, _paginate(statement, page, per_page)
 
 
 def contact_with_history(public_id: str) -> tuple[Contact, list[Change]] | None:
@@ -162,24 +241,12 @@ def alternates_of(contact: Contact) -> list[Contact]:
     )
 
 
-@dataclass(frozen=True)
-class SearchPage:
-    contacts: list[Contact]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-
 def _like_pattern(word: str) -> str:
     escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
 
-def simple_search(query: str, page: int, per_page: int) -> SearchPage:
+def simple_search(query: str, page: int, per_page: int) -> Page:
     """Every word must appear in a contact's post, holder, organisation, city or state name.
 
     A plain database search; the full-text index with accent folding and typo tolerance
@@ -187,7 +254,7 @@ def simple_search(query: str, page: int, per_page: int) -> SearchPage:
     """
     words = [word for word in query.split() if word][:10]
     if not words:
-        return SearchPage([], 0, 1, per_page)
+        return Page([], 0, 1, per_page)
     statement = contacts_query()
     for word in words:
         pattern = _like_pattern(word)
@@ -208,12 +275,6 @@ def simple_search(query: str, page: int, per_page: int) -> SearchPage:
                 ),
             )
         )
-    total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-    contacts = list(
-        db.session.scalars(
-            statement.order_by(Contact.rank, Contact.country_code, Contact.id)
-            .limit(per_page)
-            .offset((page - 1) * per_page)
-        )
+    return _paginate(
+        statement.order_by(Contact.rank, Contact.country_code, Contact.id), page, per_page
     )
-    return SearchPage(contacts, total, page, per_page)

@@ -207,10 +207,11 @@ def test_home_and_country_page_queries_do_not_grow_with_contacts(
         return count_queries.count
 
     make_contacts(3)
-    small = {url: measure(url) for url in ("/", "/countries/JM", "/areas/disaster-response")}
+    urls = ("/", "/countries/JM", "/areas/disaster-response", "/countries/JM/disaster-response")
+    small = {url: measure(url) for url in urls}
     make_contacts(60)
     make_contacts(20, country="HT")
-    large = {url: measure(url) for url in ("/", "/countries/JM", "/areas/disaster-response")}
+    large = {url: measure(url) for url in urls}
     assert small == large
     assert large["/"] <= 5
 
@@ -233,3 +234,24 @@ def test_pages_are_readable_on_a_phone(signed_in: FlaskClient) -> None:
         css = response.get_data(as_text=True)
     assert "@media (max-width: 40rem)" in css
     assert "http://" not in html.replace("http://localhost", "") and "https://" not in html
+
+
+def test_long_groups_are_cut_with_a_link_to_the_full_listing(
+    signed_in: FlaskClient, app: Flask
+) -> None:
+    app.config["CONTACTS_PER_PAGE"] = 10
+    for i in range(27):
+        create_contact(SYSTEM, contact_data(position_title=f"Post {i:02d}"))
+    country = signed_in.get("/countries/JM").get_data(as_text=True)
+    assert country.count('class="card contact-card') == 25
+    assert "Post 24" in country and "Post 25" not in country
+    assert "Show all 27 contacts (2 more)" in country
+    area = signed_in.get("/areas/disaster-response").get_data(as_text=True)
+    assert "Post 09" in area and "Post 10" not in area
+    assert "Show all 27 contacts (17 more)" in area
+    last = signed_in.get("/countries/JM/disaster-response?page=3").get_data(as_text=True)
+    assert "Post 26" in last and "Post 19" not in last and "Page 3 of 3" in last
+    assert signed_in.get("/countries/JM/disaster-response?page=4").status_code == 404
+    assert signed_in.get("/countries/JM/disaster-response?page=-1").status_code == 200
+    assert signed_in.get("/countries/JM/nothing").status_code == 404
+    assert signed_in.get("/countries/XX/disaster-response").status_code == 404
