@@ -30,6 +30,16 @@ def _env_bool(name: str, default: bool) -> bool:
     return raw.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def database_url(url: str | None) -> str | None:
+    """PostgreSQL addresses as people write them, read with the installed psycopg 3 driver."""
+    if not url:
+        return None
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
 def _local_secret_key(instance: Path) -> str:
     """A random key kept in instance/ so that a development server keeps its sessions."""
     key_file = instance / "secret_key"
@@ -49,11 +59,10 @@ class Config:
 
     INSTANCE_PATH = str(_instance_path())
     SECRET_KEY = os.environ.get("SECRET_KEY") or None
-    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or (
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL")) or (
         f"sqlite:///{_instance_path() / 'directory.sqlite3'}"
     )
     SQLITE_BUSY_TIMEOUT_MS = _env_int("SQLITE_BUSY_TIMEOUT_MS", 15000)
-    SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR") or str(_instance_path() / "search-index")
     STALE_AFTER_DAYS = _env_int("STALE_AFTER_DAYS", 180)
     DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "en")
     LANGUAGES = ("en", "es", "pt", "fr")
@@ -65,10 +74,6 @@ class Config:
     REMEMBER_COOKIE_DURATION = _env_int("REMEMBER_COOKIE_SECONDS", 14 * 24 * 3600)
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    LDAP_URL = os.environ.get("LDAP_URL", "")
-    LDAP_BIND_DN = os.environ.get("LDAP_BIND_DN", "")
-    LDAP_BIND_PASSWORD = os.environ.get("LDAP_BIND_PASSWORD", "")
-    LDAP_BASE_DN = os.environ.get("LDAP_BASE_DN", "ou=contacts,dc=example,dc=org")
     CONTACTS_PER_PAGE = _env_int("CONTACTS_PER_PAGE", 50)
     # scrypt is memory-hard; werkzeug's default cost (N=2**15) takes about 0.1 s here.
     PASSWORD_HASH_METHOD = os.environ.get("PASSWORD_HASH_METHOD", "scrypt")
@@ -83,9 +88,8 @@ class Config:
 class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing-only-secret-key"  # noqa: S105 - never used outside the test suite
-    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"  # the suite gives each test its own file
     WTF_CSRF_ENABLED = False
-    SEARCH_INDEX_DIR = ""
     # Same algorithm, a cost that keeps the suite fast.
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # noqa: S105 - a method name, not a password
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import datetime
+from functools import lru_cache
 
 import phonenumbers
 from babel import Locale
@@ -68,6 +69,7 @@ def _security_headers(response):  # type: ignore[no-untyped-def]
     return response
 
 
+@lru_cache(maxsize=4096)
 def format_phone(value: str) -> str:
     try:
         number = phonenumbers.parse(value, None)

@@ -34,10 +34,12 @@ class IsolatedClient(FlaskClient):
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 
-def make_app(database: Path, instance: Path, **overrides: object) -> Flask:
+def make_app(database: Path | str, instance: Path, **overrides: object) -> Flask:
+    """An app on a SQLite file (a path) or any database (a URL string)."""
+    url = database if isinstance(database, str) else f"sqlite:///{database}"
     app = create_app(
         TestingConfig,
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}",
+        SQLALCHEMY_DATABASE_URI=url,
         INSTANCE_PATH=str(instance),
         **overrides,
     )

@@ -8,7 +8,10 @@ from directory.services.errors import VersionConflict
 
 
 def edit_repeatedly(database: str, instance: str, public_id: str, worker: int, edits: int) -> dict:
-    """Apply ``edits`` edits to one contact, re-reading and retrying on a version conflict."""
+    """Apply ``edits`` edits to one contact, re-reading and retrying on a version conflict.
+
+    ``database`` is a SQLite file path or a database URL.
+    """
     from sqlalchemy import select
 
     from directory.extensions import db
@@ -18,7 +21,7 @@ def edit_repeatedly(database: str, instance: str, public_id: str, worker: int, e
     from tests.conftest import make_app
     from tests.factories import contact_data
 
-    app = make_app(Path(database), Path(instance))
+    app = make_app(database if "://" in database else Path(database), Path(instance))
     conflicts = errors = done = 0
     with app.app_context():
         while done < edits:

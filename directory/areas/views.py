@@ -6,7 +6,7 @@ from ..services.browse import area_contacts
 from ..web import lang, sorted_countries
 
 bp = Blueprint("areas", __name__, url_prefix="/areas")
-PER_COUNTRY = 10  # the rest are one click away on the state's own listing
+PER_COUNTRY = 5  # primary and first alternates; the rest are one click away
 
 
 @bp.route("/<slug>")

@@ -95,8 +95,9 @@ class Contact(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    country: Mapped[Country] = relationship(lazy="joined", innerjoin=True)
-    area: Mapped[Area] = relationship(lazy="joined", innerjoin=True)
+    # selectin: the 35 states and 4 areas load once per query, not as columns of every row
+    country: Mapped[Country] = relationship(lazy="selectin")
+    area: Mapped[Area] = relationship(lazy="selectin")
     verified_by: Mapped[User | None] = relationship(lazy="select")
     channels: Mapped[list[Channel]] = relationship(
         back_populates="contact",
