@@ -51,7 +51,7 @@ def _require_sign_in():  # type: ignore[no-untyped-def]
     if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
         return None
     if not current_user.is_authenticated:
-        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return login_manager.unauthorized()  # says why, and comes back here after sign-in
     return None
 
 

@@ -3,6 +3,7 @@ queries whatever the number of contacts."""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -246,32 +247,68 @@ def _like_pattern(word: str) -> str:
     return f"%{escaped}%"
 
 
-def simple_search(query: str, page: int, per_page: int) -> Page:
-    """Every word must appear in a contact's post, holder, organisation, city or state name.
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
 
-    A plain database search; the full-text index with accent folding and typo tolerance
-    replaces it.
+
+def _names_matching(
+    word: str, countries: list[Country], areas: list[Area]
+) -> tuple[list[str], list[int]]:
+    """States and areas whose name (any language) or synonym contains the word, accents aside."""
+    folded = _fold(word)
+    codes = [
+        country.code
+        for country in countries
+        if folded == country.code.casefold()
+        or any(folded in _fold(name) for name in country.names.values())
+    ]
+    area_ids = [
+        area.id
+        for area in areas
+        if any(folded in _fold(name) for name in area.names.values())
+        or any(folded in _fold(term) for terms in area.synonyms.values() for term in terms)
+    ]
+    return codes, area_ids
+
+
+def simple_search(query: str, page: int, per_page: int) -> Page:
+    """Every word must appear in a contact's post, holder, organisation, unit, city, a channel,
+    or the name of its state or area (in any of the four languages).
+
+    A plain database search in a fixed number of queries; the full-text index with accent
+    folding, ranking and typo tolerance replaces it.
     """
     words = [word for word in query.split() if word][:10]
     if not words:
         return Page([], 0, 1, per_page)
     statement = contacts_query()
+    countries = list(db.session.scalars(select(Country)))
+    areas = active_areas()
+    fields = [
+        Contact.organisation,
+        Contact.unit,
+        Contact.position_title,
+        Contact.holder_given_name,
+        Contact.holder_family_name,
+        Contact.city,
+    ]
     for word in words:
         pattern = _like_pattern(word)
-        fields = [
-            Contact.organisation,
-            Contact.unit,
-            Contact.position_title,
-            Contact.holder_given_name,
-            Contact.holder_family_name,
-            Contact.city,
-            Contact.country_code,
-        ]
+        channel_patterns = [pattern]
+        digits = "".join(char for char in word if char.isdigit())
+        if len(digits) >= 3:
+            channel_patterns.append(_like_pattern(digits))  # 876-523-0023 finds +18765230023
+        codes, area_ids = _names_matching(word, countries, areas)
         statement = statement.where(
             or_(
                 *(field.ilike(pattern, escape="\\") for field in fields),
+                Contact.country_code.in_(codes),
+                Contact.area_id.in_(area_ids),
                 Contact.id.in_(
-                    select(Channel.contact_id).where(Channel.value.ilike(pattern, escape="\\"))
+                    select(Channel.contact_id).where(
+                        or_(*(Channel.value.ilike(p, escape="\\") for p in channel_patterns))
+                    )
                 ),
             )
         )

@@ -255,3 +255,29 @@ def test_long_groups_are_cut_with_a_link_to_the_full_listing(
     assert signed_in.get("/countries/JM/disaster-response?page=-1").status_code == 200
     assert signed_in.get("/countries/JM/nothing").status_code == 404
     assert signed_in.get("/countries/XX/disaster-response").status_code == 404
+
+
+def test_simple_search_knows_state_and_area_names_and_phone_digits(
+    signed_in: FlaskClient,
+) -> None:
+    create_contact(SYSTEM, contact_data(position_title="Kingston desk"))
+    create_contact(
+        SYSTEM,
+        contact_data(
+            country="HT",
+            time_zone="America/Port-au-Prince",
+            channels=[],
+            position_title="Desk Port-au-Prince",
+            organisation="Direction de la Protection Civile",
+        ),
+    )
+
+    def found(query: str) -> str:
+        return signed_in.get("/search", query_string={"q": query}).get_data(as_text=True)
+
+    assert "1 contact matches" in found("jamaica")
+    assert "1 contact matches" in found("Jamaïque")
+    assert "1 contact matches" in found("haiti")  # Haïti, accents aside
+    assert "2 contacts match" in found("defensa civil")  # a synonym of disaster response
+    assert "1 contact matches" in found("876-906-9674")
+    assert "0 contacts match" in found("jamaica haiti")
