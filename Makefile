@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: help venv run setup test test-unit lint format bench system-deps clean
+.PHONY: help venv run setup test test-unit lint format bench messages system-deps clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -49,6 +49,10 @@ format: venv
 
 bench: venv ## page rendering benchmark at 1,000 and 100,000 contacts
 	$(BIN)/python bench/pages.py
+
+messages: venv ## extract every translatable string into directory/translations/messages.pot
+	@mkdir -p directory/translations
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o directory/translations/messages.pot --no-location --sort-output .
 
 clean: ## remove the virtual environment (instance/ keeps your data)
 	rm -rf $(VENV)

@@ -281,3 +281,15 @@ def test_simple_search_knows_state_and_area_names_and_phone_digits(
     assert "2 contacts match" in found("defensa civil")  # a synonym of disaster response
     assert "1 contact matches" in found("876-906-9674")
     assert "0 contacts match" in found("jamaica haiti")
+
+
+def test_a_24_7_line_makes_a_closed_office_reachable(signed_in: FlaskClient, app: Flask) -> None:
+    office_only = create_contact(
+        SYSTEM, contact_data(channels=[ChannelData("phone", "+1 876 906 9674", "Office")])
+    )
+    with_duty_line = create_contact(SYSTEM, contact_data())  # its phone is 24/7
+    app.config["FROZEN_NOW"] = datetime(2026, 11, 29, 3, 0, tzinfo=UTC)  # Sat 22:00 in Kingston
+    closed = signed_in.get(f"/contacts/{office_only.public_id}").get_data(as_text=True)
+    assert "Closed now" in closed and "Reachable now" not in closed
+    duty = signed_in.get(f"/contacts/{with_duty_line.public_id}").get_data(as_text=True)
+    assert "Reachable now" in duty and "The 24/7 line answers at any hour." in duty
