@@ -9,6 +9,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from .services.errors import NotFound, PermissionDenied
+
 log = logging.getLogger(__name__)
 
 MESSAGES = {
@@ -29,6 +31,15 @@ def _respond(code: int, message: str):  # type: ignore[no-untyped-def]
 
 
 def register_error_handlers(app: Flask) -> None:
+    # Services raise these; a view that does not handle one still answers correctly.
+    @app.errorhandler(PermissionDenied)
+    def _denied(error: PermissionDenied):  # type: ignore[no-untyped-def]
+        return _respond(403, MESSAGES[403])
+
+    @app.errorhandler(NotFound)
+    def _not_found(error: NotFound):  # type: ignore[no-untyped-def]
+        return _respond(404, MESSAGES[404])
+
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError):  # type: ignore[no-untyped-def]
         return _respond(400, _l("The form had expired. Please go back, reload and try again."))

@@ -11,9 +11,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..extensions import db
 from ..models import Action, Area, Change, Channel, Contact, ContactStatus, Country, Entity
 from ..models.base import utcnow
-from .actors import Actor, require_country_writer
+from .actors import Actor, require_admin, require_country_writer
 from .errors import NotFound, ValidationFailed, VersionConflict
 from .transaction import write_transaction
 from .validation import ContactData, clean_contact_data
@@ -254,3 +255,106 @@ def verify_contact(actor: Actor, public_id: str) -> Contact:
         session.refresh(contact, ["verified_by"])
         _record(session, actor, Action.VERIFY, contact, before, now)
     return contact
+
+
+def move_contact(actor: Actor, public_id: str, offset: int) -> Contact:
+    """Move a contact up (offset -1) or down (+1) the calling order of its state and area.
+
+    The neighbour swaps places with it; both moves are logged.
+    """
+    if offset not in (-1, 1):
+        raise ValidationFailed({"rank": ["a contact moves one place up or down"]})
+    with write_transaction() as session:
+        contact = _load_for_write(session, public_id)
+        require_country_writer(actor, contact.country_code)
+        if not contact.is_active:
+            raise ValidationFailed({"status": ["an archived contact has no place in the order"]})
+        peers = list(
+            session.scalars(
+                select(Contact)
+                .where(
+                    Contact.country_code == contact.country_code,
+                    Contact.area_id == contact.area_id,
+                    Contact.status == ContactStatus.ACTIVE.value,
+                )
+                .order_by(Contact.rank, Contact.id)
+            )
+        )
+        index = peers.index(contact)
+        target = index + offset
+        if not 0 <= target < len(peers):
+            return contact  # already first or last: nothing to do
+        peers[index], peers[target] = peers[target], peers[index]
+        now = utcnow()
+        for rank, peer in enumerate(peers, start=1):
+            if peer.rank != rank:
+                before = snapshot(peer)
+                peer.rank = rank
+                peer.updated_at = now
+                _record(session, actor, Action.UPDATE, peer, before, now)
+    return contact
+
+
+def verify_all(actor: Actor, country_code: str) -> int:
+    """Confirm every active contact of a state as still current; returns how many."""
+    code = (country_code or "").upper()
+    require_country_writer(actor, code)
+    with write_transaction() as session:
+        contacts = list(
+            session.scalars(
+                select(Contact).where(
+                    Contact.country_code == code, Contact.status == ContactStatus.ACTIVE.value
+                )
+            )
+        )
+        now = utcnow()
+        for contact in contacts:
+            before = snapshot(contact)
+            contact.verified_at = now
+            contact.verified_by_id = actor.user_id
+            session.flush()
+            session.refresh(contact, ["verified_by"])
+            _record(session, actor, Action.VERIFY, contact, before, now)
+    return len(contacts)
+
+
+def data_from_snapshot(state: dict[str, Any]) -> ContactData:
+    """The editable part of a recorded version, to save it again."""
+    from datetime import date
+
+    from .validation import ChannelData
+
+    nominated = state.get("nominated_on")
+    return ContactData(
+        country_code=state["country"],
+        area_slug=state["area"],
+        rank=state.get("rank"),
+        organisation=state.get("organisation", ""),
+        unit=state.get("unit", ""),
+        position_title=state.get("position_title", ""),
+        holder_honorific=state.get("holder_honorific", ""),
+        holder_given_name=state.get("holder_given_name", ""),
+        holder_family_name=state.get("holder_family_name", ""),
+        is_vacant=bool(state.get("is_vacant")),
+        channels=[ChannelData(**channel) for channel in state.get("channels", [])],
+        languages=list(state.get("languages", [])),
+        time_zone=state.get("time_zone", "UTC"),
+        hours_24_7=bool(state.get("hours_24_7")),
+        hours=list(state.get("hours", [])),
+        postal_address=state.get("postal_address", ""),
+        city=state.get("city", ""),
+        notes=state.get("notes", ""),
+        nomination_reference=state.get("nomination_reference", ""),
+        nominated_on=date.fromisoformat(nominated) if nominated else None,
+    )
+
+
+def restore_version(actor: Actor, public_id: str, seq: int, expected_version: int) -> Contact:
+    """Admins: make an earlier recorded version current again, as a new change."""
+    require_admin(actor)
+    contact = _load_for_write(db.session(), public_id)
+    change = db.session.get(Change, seq)
+    if change is None or change.contact_id != contact.id or not change.after:
+        raise NotFound(f"{public_id} has no change {seq}")
+    data = data_from_snapshot(change.after)
+    return update_contact(actor, public_id, data, expected_version)
