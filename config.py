@@ -75,6 +75,11 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     CONTACTS_PER_PAGE = _env_int("CONTACTS_PER_PAGE", 50)
+    SIGN_IN_WINDOW_MINUTES = _env_int("SIGN_IN_WINDOW_MINUTES", 15)
+    SIGN_IN_LIMIT_PER_ACCOUNT = _env_int("SIGN_IN_LIMIT_PER_ACCOUNT", 5)
+    SIGN_IN_LIMIT_PER_ADDRESS = _env_int("SIGN_IN_LIMIT_PER_ADDRESS", 20)
+    INVITE_LINK_HOURS = _env_int("INVITE_LINK_HOURS", 7 * 24)
+    RESET_LINK_HOURS = _env_int("RESET_LINK_HOURS", 24)
     # scrypt is memory-hard; werkzeug's default cost (N=2**15) takes about 0.1 s here.
     PASSWORD_HASH_METHOD = os.environ.get("PASSWORD_HASH_METHOD", "scrypt")
 

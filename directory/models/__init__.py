@@ -4,10 +4,12 @@ from .area import Area
 from .change import Action, Change, Entity
 from .contact import Channel, ChannelKind, Contact, ContactStatus, HolderKind
 from .country import Country
+from .security import ApiToken, RolePolicy, SignInFailure
 from .user import Role, User
 
 __all__ = [
     "Action",
+    "ApiToken",
     "Area",
     "Change",
     "Channel",
@@ -18,5 +20,7 @@ __all__ = [
     "Entity",
     "HolderKind",
     "Role",
+    "RolePolicy",
+    "SignInFailure",
     "User",
 ]

@@ -30,7 +30,13 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Part of the session id: changing it ends every open session of this user.
     session_nonce: Mapped[str] = mapped_column(String(64))
+    # Part of every invitation or password-reset link: changing it spends the link.
+    link_nonce: Mapped[str] = mapped_column(String(64), default="")
+    totp_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer, nullable=True)  # no code twice
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    password_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     country: Mapped[Country | None] = relationship(lazy="joined")
 
@@ -45,6 +51,10 @@ class User(Base):
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_nonce}"
+
+    @property
+    def has_password(self) -> bool:
+        return bool(self.password_hash)
 
     @property
     def display_name(self) -> str:
