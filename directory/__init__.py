@@ -37,6 +37,7 @@ def create_app(config_class: type[Config] | None = None, **overrides: object) ->
     with app.app_context():
         configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
 
+    from .api.views import bp as api_bp
     from .areas.views import bp as areas_bp
     from .auth.views import bp as auth_bp
     from .contacts.views import bp as contacts_bp
@@ -44,7 +45,7 @@ def create_app(config_class: type[Config] | None = None, **overrides: object) ->
     from .home.views import bp as home_bp
     from .search.views import bp as search_bp
 
-    for blueprint in (auth_bp, home_bp, countries_bp, areas_bp, contacts_bp, search_bp):
+    for blueprint in (auth_bp, home_bp, countries_bp, areas_bp, contacts_bp, search_bp, api_bp):
         app.register_blueprint(blueprint)
 
     from .cli import register_cli

@@ -91,6 +91,29 @@ def users_create_command(email: str, role: str, country_code: str | None, name: 
     click.echo(f"Created {user.role} {user.email}{where}.")
 
 
+@users_cli.command("token")
+@click.argument("email")
+@click.option("--label", default="", help="What the token is for, shown in the token list.")
+def users_token_command(email: str, label: str) -> None:
+    """Print a new API token for a user. It is shown once; only its hash is kept."""
+    from sqlalchemy import func, select
+
+    from .extensions import db
+    from .models import User
+    from .services.tokens import create_token
+
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
+    if user is None or not user.is_active:
+        click.secho(f"No active user {email}.", fg="red", err=True)
+        sys.exit(1)
+    try:
+        token = create_token(Actor.system("cli"), user.id, label)
+    except DomainError as error:
+        _fail(error)
+        return
+    click.echo(token)
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_cli)
     app.cli.add_command(users_cli)

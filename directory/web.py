@@ -10,7 +10,7 @@ import phonenumbers
 from babel import Locale
 from babel.dates import format_datetime as babel_format_datetime
 from babel.dates import get_day_names
-from flask import Flask, current_app, g, redirect, request, url_for
+from flask import Flask, current_app, g, jsonify, redirect, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -19,10 +19,18 @@ from .extensions import login_manager
 from .models import Area, Contact, Country
 from .models.base import utcnow
 from .models.hours import Availability, availability, group_days
+from .services.tokens import user_for_token
 from .services.users import user_for_session_id
 
 LANGUAGE_NAMES = {"en": "English", "es": "Español", "pt": "Português", "fr": "Français"}
-PUBLIC_ENDPOINTS = {"auth.login", "static", "set_language"}
+PUBLIC_ENDPOINTS = {
+    "auth.login",
+    "auth.code",
+    "auth.setup_code",
+    "auth.account_link",
+    "static",
+    "set_language",
+}
 
 
 def select_locale() -> str:
@@ -47,10 +55,23 @@ def _load_user(session_id: str):  # type: ignore[no-untyped-def]
     return user_for_session_id(session_id)
 
 
+@login_manager.request_loader
+def _load_user_from_token(req):  # type: ignore[no-untyped-def]
+    """API clients: ``Authorization: Bearer <token>``, for the API only."""
+    header = req.headers.get("Authorization", "")
+    if not req.path.startswith("/api/") or not header.startswith("Bearer "):
+        return None
+    return user_for_token(header.removeprefix("Bearer ").strip())
+
+
 def _require_sign_in():  # type: ignore[no-untyped-def]
     if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
         return None
     if not current_user.is_authenticated:
+        if request.path.startswith("/api/"):
+            response = jsonify(error={"status": 401, "message": "Sign in, or send a token."})
+            response.headers["WWW-Authenticate"] = 'Bearer realm="directory"'
+            return response, 401
         return login_manager.unauthorized()  # says why, and comes back here after sign-in
     return None
 

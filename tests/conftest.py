@@ -121,3 +121,24 @@ def count_queries(app: Flask) -> Iterator[QueryCounter]:
     event.listen(db.engine, "before_cursor_execute", counter)
     yield counter
     event.remove(db.engine, "before_cursor_execute", counter)
+
+
+@pytest.fixture
+def app_with(app: Flask, tmp_path: Path) -> Iterator:
+    """A second app on a copy of this test's database, with other settings (CSRF on, say)."""
+    made: list[Flask] = []
+
+    def make(**overrides: object) -> Flask:
+        db.session.commit()
+        db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        copy = tmp_path / f"copy-{len(made)}.sqlite3"
+        shutil.copyfile(tmp_path / "directory.sqlite3", copy)
+        other = make_app(copy, tmp_path / f"instance-{len(made)}", **overrides)
+        made.append(other)
+        return other
+
+    yield make
+    for other in made:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()

@@ -1,0 +1,161 @@
+"""JSON API: contacts with optimistic locking through ETag / If-Match."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Blueprint, jsonify, request, url_for
+from flask_login import current_user
+from werkzeug.exceptions import BadRequest
+
+from ..extensions import csrf
+from ..services.actors import Actor
+from ..services.browse import contact_with_history
+from ..services.contacts import (
+    archive_contact,
+    create_contact,
+    data_from_snapshot,
+    snapshot,
+    update_contact,
+)
+from ..services.errors import NotFound, ValidationFailed, VersionConflict
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # bearer tokens need none; cookie-authenticated writes are checked below
+
+WRITABLE = {
+    "country", "area", "rank", "organisation", "unit", "position_title", "holder_honorific",
+    "holder_given_name", "holder_family_name", "is_vacant", "channels", "languages", "time_zone",
+    "hours_24_7", "hours", "postal_address", "city", "notes", "nomination_reference",
+    "nominated_on",
+}  # fmt: skip
+TYPES: dict[str, type | tuple[type, ...]] = {
+    "rank": int, "is_vacant": bool, "hours_24_7": bool, "channels": list, "languages": list,
+    "hours": list, "nominated_on": (str, type(None)),
+}  # fmt: skip
+ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
+
+
+def error(status: int, message: str, fields: dict[str, list[str]] | None = None):  # type: ignore[no-untyped-def]
+    body: dict[str, Any] = {"status": status, "message": message}
+    if fields:
+        body["fields"] = fields
+    return jsonify(error=body), status
+
+
+@bp.before_request
+def _cookie_writes_need_csrf() -> None:
+    if request.method in {"GET", "HEAD", "OPTIONS"}:
+        return
+    if not request.headers.get("Authorization", "").startswith("Bearer "):
+        csrf.protect()  # a browser session must send X-CSRFToken
+
+
+def _body() -> dict[str, Any]:
+    try:
+        body = request.get_json(force=False, silent=False)
+    except BadRequest as exc:
+        raise ValidationFailed({"body": ["is not valid JSON"]}) from exc
+    if not isinstance(body, dict):
+        raise ValidationFailed({"body": ["must be a JSON object"]})
+    unknown = sorted(set(body) - WRITABLE)
+    errors: dict[str, list[str]] = {name: ["is not a field of a contact"] for name in unknown}
+    for name, kinds in TYPES.items():
+        if name in body and not isinstance(body[name], kinds):
+            errors[name] = ["has the wrong type"]
+    for name, value in body.items():
+        if name not in TYPES and name in WRITABLE and not isinstance(value, str):
+            errors[name] = ["must be a string"]
+    if errors:
+        raise ValidationFailed(errors)
+    return body
+
+
+def _represent(contact) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    data = snapshot(contact)
+    data["url"] = url_for("contacts.show", public_id=contact.public_id, _external=True)
+    return data
+
+
+def _with_etag(response, contact):  # type: ignore[no-untyped-def]
+    response.headers["ETag"] = f'"{contact.version}"'
+    return response
+
+
+def _expected_version() -> int | None:
+    match = ETAG.match(request.headers.get("If-Match", ""))
+    return int(match.group(1)) if match else None
+
+
+def _data(state: dict[str, Any]):  # type: ignore[no-untyped-def]
+    try:
+        return data_from_snapshot(state)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValidationFailed({"body": [f"could not be read: {exc}"]}) from exc
+
+
+@bp.errorhandler(ValidationFailed)
+def _invalid(exc: ValidationFailed):  # type: ignore[no-untyped-def]
+    return error(422, "Some fields are not valid.", exc.errors)
+
+
+@bp.errorhandler(VersionConflict)
+def _conflict(exc: VersionConflict):  # type: ignore[no-untyped-def]
+    response, status = error(409, "The contact changed since you read it.")
+    response.headers["ETag"] = f'"{exc.current}"'
+    return response, status
+
+
+@bp.errorhandler(NotFound)
+def _missing(exc: NotFound):  # type: ignore[no-untyped-def]
+    return error(404, "No such contact.")
+
+
+@bp.route("/contacts/<public_id>", methods=["GET"])
+def get_contact(public_id: str):  # type: ignore[no-untyped-def]
+    found = contact_with_history(public_id)
+    if found is None:
+        raise NotFound(public_id)
+    contact = found[0]
+    if request.if_none_match.contains(str(contact.version)):
+        return _with_etag(jsonify(), contact), 304
+    return _with_etag(jsonify(_represent(contact)), contact)
+
+
+@bp.route("/contacts", methods=["POST"])
+def post_contact():  # type: ignore[no-untyped-def]
+    body = _body()
+    missing = [name for name in ("country", "area") if name not in body]
+    if missing:
+        raise ValidationFailed({name: ["is required"] for name in missing})
+    state = {"time_zone": "", **body}
+    if not state.get("time_zone"):
+        state["time_zone"] = "UTC"
+    contact = create_contact(Actor.of(current_user), _data(state))
+    response = jsonify(_represent(contact))
+    response.headers["Location"] = url_for("api.get_contact", public_id=contact.public_id)
+    return _with_etag(response, contact), 201
+
+
+@bp.route("/contacts/<public_id>", methods=["PATCH"])
+def patch_contact(public_id: str):  # type: ignore[no-untyped-def]
+    expected = _expected_version()
+    if expected is None:
+        return error(428, 'Send the version you read in an If-Match header, as in If-Match: "3".')
+    body = _body()
+    found = contact_with_history(public_id)
+    if found is None:
+        raise NotFound(public_id)
+    state = {**snapshot(found[0]), **body}
+    contact = update_contact(Actor.of(current_user), public_id, _data(state), expected)
+    return _with_etag(jsonify(_represent(contact)), contact)
+
+
+@bp.route("/contacts/<public_id>", methods=["DELETE"])
+def delete_contact(public_id: str):  # type: ignore[no-untyped-def]
+    expected = _expected_version()
+    if expected is None:
+        return error(428, 'Send the version you read in an If-Match header, as in If-Match: "3".')
+    contact = archive_contact(Actor.of(current_user), public_id, expected)
+    return _with_etag(jsonify(_represent(contact)), contact)

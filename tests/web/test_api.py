@@ -1,0 +1,198 @@
+"""The JSON API: tokens, ETag / If-Match, the same rules as the forms, JSON errors."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import func, select
+
+from directory.extensions import db
+from directory.models import Change
+from directory.services.actors import Actor
+from directory.services.contacts import create_contact
+from tests.factories import contact_data
+
+NEW = {
+    "country": "JM",
+    "area": "environmental-security",
+    "organisation": "National Environment and Planning Agency",
+    "position_title": "Pollution response duty officer",
+    "time_zone": "America/Jamaica",
+    "channels": [
+        {"kind": "phone", "value": "876 906 9674", "label": "Duty", "is_24_7": True},
+        {"kind": "email", "value": "duty@nepa.jm.example.org"},
+    ],
+}
+
+
+@pytest.fixture
+def tokens(users, runner: FlaskCliRunner) -> dict[str, dict[str, str]]:  # type: ignore[no-untyped-def]
+    def bearer(email: str) -> dict[str, str]:
+        result = runner.invoke(args=["users", "token", email, "--label", "tests"])
+        assert result.exit_code == 0, result.output
+        return {"Authorization": f"Bearer {result.output.strip()}"}
+
+    return {
+        "editor": bearer("editor.jm@example.org"),
+        "viewer": bearer("viewer@example.org"),
+        "admin": bearer("admin@example.org"),
+    }
+
+
+def changes() -> int:
+    db.session.expire_all()
+    return db.session.scalar(select(func.count()).select_from(Change)) or 0
+
+
+def test_get_returns_the_contact_with_its_version(client: FlaskClient, tokens) -> None:  # type: ignore[no-untyped-def]
+    contact = create_contact(Actor.system("tests"), contact_data())
+    response = client.get(f"/api/v1/contacts/{contact.public_id}", headers=tokens["viewer"])
+    assert response.status_code == 200
+    assert response.headers["ETag"] == '"1"'
+    assert response.json["holder_family_name"] == "O'Neil"
+    assert response.json["channels"][0]["value"] == "+18769069674"
+    again = client.get(
+        f"/api/v1/contacts/{contact.public_id}",
+        headers={**tokens["viewer"], "If-None-Match": '"1"'},
+    )
+    assert again.status_code == 304
+
+
+def test_without_a_token_the_api_answers_401_in_json(client: FlaskClient, users) -> None:  # type: ignore[no-untyped-def]
+    for headers in ({}, {"Authorization": "Bearer poc_not-a-token"}, {"Authorization": "Basic x"}):
+        response = client.get("/api/v1/contacts/abcdefghjkmn", headers=headers)
+        assert response.status_code == 401
+        assert response.json["error"]["status"] == 401
+
+
+def test_create_update_archive_with_if_match(client: FlaskClient, tokens) -> None:  # type: ignore[no-untyped-def]
+    created = client.post("/api/v1/contacts", json=NEW, headers=tokens["editor"])
+    assert created.status_code == 201, created.json
+    public_id = created.json["public_id"]
+    assert created.headers["Location"] == f"/api/v1/contacts/{public_id}"
+    assert created.json["channels"][0]["value"] == "+18769069674"
+
+    url = f"/api/v1/contacts/{public_id}"
+    no_version = client.patch(url, json={"city": "Kingston"}, headers=tokens["editor"])
+    assert no_version.status_code == 428
+    patched = client.patch(
+        url, json={"city": "Kingston"}, headers={**tokens["editor"], "If-Match": '"1"'}
+    )
+    assert patched.status_code == 200 and patched.headers["ETag"] == '"2"'
+    assert patched.json["city"] == "Kingston"
+    assert patched.json["organisation"] == NEW["organisation"]  # untouched fields kept
+
+    stale = client.patch(
+        url, json={"city": "Ocho Rios"}, headers={**tokens["editor"], "If-Match": '"1"'}
+    )
+    assert stale.status_code == 409 and stale.headers["ETag"] == '"2"'
+    assert client.get(url, headers=tokens["editor"]).json["city"] == "Kingston"
+
+    assert client.delete(url, headers=tokens["editor"]).status_code == 428
+    archived = client.delete(url, headers={**tokens["editor"], "If-Match": '"2"'})
+    assert archived.status_code == 200 and archived.json["status"] == "archived"
+
+
+def test_errors_name_the_field(client: FlaskClient, tokens) -> None:  # type: ignore[no-untyped-def]
+    before = changes()
+    bad = {
+        **NEW,
+        "organisation": "",
+        "channels": [{"kind": "phone", "value": "12"}],
+        "surprise": 1,
+        "rank": "first",
+    }
+    response = client.post("/api/v1/contacts", json=bad, headers=tokens["editor"])
+    assert response.status_code == 422
+    fields = response.json["error"]["fields"]
+    assert set(fields) == {"surprise", "rank"}  # shape first, then the service's rules
+    response = client.post(
+        "/api/v1/contacts",
+        json={**NEW, "organisation": "", "channels": [{"kind": "phone", "value": "12"}]},
+        headers=tokens["editor"],
+    )
+    assert set(response.json["error"]["fields"]) == {"organisation", "channels-0"}
+    not_json = client.post(
+        "/api/v1/contacts",
+        data="{oops",
+        headers={**tokens["editor"], "Content-Type": "application/json"},
+    )
+    assert not_json.status_code == 422 and "body" in not_json.json["error"]["fields"]
+    assert client.post("/api/v1/contacts", json=[1], headers=tokens["editor"]).status_code == 422
+    assert changes() == before
+
+
+def test_the_api_enforces_the_same_permissions(client: FlaskClient, tokens) -> None:  # type: ignore[no-untyped-def]
+    haiti = create_contact(
+        Actor.system("tests"),
+        contact_data(country="HT", time_zone="America/Port-au-Prince", channels=[]),
+    )
+    before = changes()
+    url = f"/api/v1/contacts/{haiti.public_id}"
+    version = {"If-Match": '"1"'}
+    assert (
+        client.post(
+            "/api/v1/contacts",
+            json={**NEW, "country": "HT", "channels": []},
+            headers=tokens["editor"],
+        ).status_code
+        == 403
+    )
+    assert (
+        client.patch(
+            url, json={"city": "Jacmel"}, headers={**tokens["editor"], **version}
+        ).status_code
+        == 403
+    )
+    assert client.delete(url, headers={**tokens["editor"], **version}).status_code == 403
+    assert client.post("/api/v1/contacts", json=NEW, headers=tokens["viewer"]).status_code == 403
+    # moving a JM contact to HT through the body is refused too
+    mine = create_contact(Actor.system("tests"), contact_data())
+    before = changes()
+    moved = client.patch(
+        f"/api/v1/contacts/{mine.public_id}",
+        json={"country": "HT"},
+        headers={**tokens["editor"], **version},
+    )
+    assert moved.status_code == 403
+    assert changes() == before
+
+
+def test_cookie_sessions_need_the_csrf_header_to_write(app_with, users) -> None:  # type: ignore[no-untyped-def]
+    from tests.factories import PASSWORD
+
+    client = app_with(WTF_CSRF_ENABLED=True).test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    signed_in = client.post(
+        "/login",
+        data={"email": "editor.jm@example.org", "password": PASSWORD, "csrf_token": token},
+    )
+    assert signed_in.status_code == 302
+    assert client.post("/api/v1/contacts", json=NEW).status_code == 400
+    page = client.get("/account").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # the sign-out form
+    created = client.post("/api/v1/contacts", json=NEW, headers={"X-CSRFToken": token})
+    assert created.status_code == 201
+
+
+def test_tokens_are_listed_and_revocable(client: FlaskClient, tokens) -> None:  # type: ignore[no-untyped-def]
+    from tests.factories import PASSWORD
+
+    client.post("/login", data={"email": "viewer@example.org", "password": PASSWORD})
+    page = client.get("/account").get_data(as_text=True)
+    assert "poc_" in page and "tests" in page and "Never" in page
+    created = client.post("/account/tokens", data={"token-label": "dashboard"})
+    new_token = created.get_data(as_text=True).split('readonly value="')[1].split('"')[0]
+    headers = {"Authorization": f"Bearer {new_token}"}
+    api = client.application.test_client()
+    assert api.get("/api/v1/contacts/abcdefghjkmn", headers=headers).status_code == 404
+    from directory.models import ApiToken
+
+    db.session.expire_all()
+    token_id = db.session.scalar(select(ApiToken.id).where(ApiToken.label == "dashboard"))
+    assert client.post(f"/account/tokens/{token_id}/revoke").status_code == 302
+    assert api.get("/api/v1/contacts/abcdefghjkmn", headers=headers).status_code == 401
+    assert new_token not in client.get("/account").get_data(as_text=True)  # shown once only
