@@ -263,6 +263,8 @@ def contact_rows(
                 "is_24_7": rng.random() < 0.4,
             }
         )
+    # The services keep this summary column; rows written directly must fill it too.
+    contact["has_24_7"] = round_the_clock or any(channel["is_24_7"] for channel in channels)
     return contact, channels
 
 

@@ -41,9 +41,22 @@ def run_migrations_online() -> None:
     conf_args = dict(migrate_extension.configure_args)
     conf_args.setdefault("process_revision_directives", process_revision_directives)
     with engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_metadata, **conf_args)
-        with context.begin_transaction():
-            context.run_migrations()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite alters a table by copying it and dropping the old one; with foreign keys on,
+            # that drop would cascade into the rows that refer to it (channels, changes).
+            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys = OFF")
+        try:
+            context.configure(connection=connection, target_metadata=target_metadata, **conf_args)
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if sqlite:
+                raw = connection.connection.dbapi_connection
+                problems = raw.execute("PRAGMA foreign_key_check").fetchall()
+                raw.execute("PRAGMA foreign_keys = ON")
+                if problems:
+                    raise RuntimeError(f"migration broke foreign keys: {problems[:5]}")
 
 
 if context.is_offline_mode():

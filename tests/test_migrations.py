@@ -41,3 +41,51 @@ def test_revision_files_are_date_prefixed() -> None:
     names = [path.name for path in versions.glob("*.py")]
     assert names
     assert all(name[:8].isdigit() and name[8] == "_" for name in names), names
+
+
+def test_has_24_7_is_filled_for_existing_contacts(tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    app = make_app(tmp_path / "backfill.sqlite3", tmp_path / "instance")
+    with app.app_context():
+        upgrade(revision="35fb77d60dcb")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO countries (code, names, phone_region, time_zones) "
+                    "VALUES ('JM', '{\"en\": \"Jamaica\"}', 'JM', '[\"America/Jamaica\"]')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO areas (id, slug, position, names, descriptions, synonyms) "
+                    "VALUES (1, 'disaster-response', 1, '{}', '{}', '{}')"
+                )
+            )
+            for number, round_the_clock in ((1, 0), (2, 0), (3, 1)):
+                connection.execute(
+                    text(
+                        "INSERT INTO contacts (id, public_id, country_code, area_id, rank, "
+                        "organisation, unit, position_title, holder_honorific, holder_given_name, "
+                        "holder_family_name, is_vacant, languages, time_zone, hours_24_7, hours, "
+                        "postal_address, city, notes, nomination_reference, status, version, "
+                        "created_at, updated_at) VALUES (:id, :pid, 'JM', 1, 1, 'O', '', 'P', '', "
+                        "'', '', 0, '[]', 'UTC', :rtc, '[]', '', '', '', '', 'active', 1, "
+                        "'2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+                    ),
+                    {"id": number, "pid": f"contact{number:05d}", "rtc": round_the_clock},
+                )
+            connection.execute(
+                text(
+                    "INSERT INTO contact_channels "
+                    "(contact_id, position, kind, value, label, is_24_7)"
+                    " VALUES (2, 0, 'phone', '+18769069674', '', 1)"
+                )
+            )
+        upgrade()
+        with db.engine.connect() as connection:
+            rows = dict(connection.execute(text("SELECT id, has_24_7 FROM contacts")).all())
+            channels = connection.execute(text("SELECT count(*) FROM contact_channels")).scalar()
+        assert channels == 1  # nothing lost on the way
+        assert rows == {1: 0, 2: 1, 3: 1}
+        db.engine.dispose()

@@ -79,6 +79,8 @@ class Contact(Base):
     hours_24_7: Mapped[bool] = mapped_column(Boolean, default=False)
     # [{"days": [0..6], "opens": "HH:MM", "closes": "HH:MM"}], Monday = 0, local time
     hours: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    # Staffed 24/7 or a 24/7 channel: kept by the services so listings need no join.
+    has_24_7: Mapped[bool] = mapped_column(Boolean, default=False)
 
     postal_address: Mapped[str] = mapped_column(Text, default="")
     city: Mapped[str] = mapped_column(String(120), default="")
@@ -122,10 +124,6 @@ class Contact(Base):
     @property
     def is_active(self) -> bool:
         return self.status == ContactStatus.ACTIVE
-
-    @property
-    def has_24_7(self) -> bool:
-        return self.hours_24_7 or any(channel.is_24_7 for channel in self.channels)
 
     def channels_of(self, *kinds: ChannelKind | str) -> list[Channel]:
         wanted = {str(kind) for kind in kinds}

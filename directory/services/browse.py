@@ -56,30 +56,16 @@ def active_areas() -> list[Area]:
 def coverage_matrix(now: datetime, stale_after_days: int) -> Coverage:
     cutoff = now - timedelta(days=stale_after_days)
     ageing_cutoff = now - timedelta(days=stale_after_days * 3 / 4)
-    round_the_clock = (
-        select(Channel.contact_id).where(Channel.is_24_7.is_(True)).distinct().subquery()
-    )
     is_stale = or_(Contact.verified_at.is_(None), Contact.verified_at < cutoff)
     rows = db.session.execute(
         select(
             Contact.country_code,
             Contact.area_id,
             func.count(Contact.id),
-            func.max(
-                case(
-                    (
-                        or_(
-                            Contact.hours_24_7.is_(True), round_the_clock.c.contact_id.is_not(None)
-                        ),
-                        1,
-                    ),
-                    else_=0,
-                )
-            ),
+            func.max(case((Contact.has_24_7.is_(True), 1), else_=0)),
             func.sum(case((is_stale, 1), else_=0)),
             func.sum(case((and_(~is_stale, Contact.verified_at < ageing_cutoff), 1), else_=0)),
         )
-        .outerjoin(round_the_clock, round_the_clock.c.contact_id == Contact.id)
         .where(Contact.status == ContactStatus.ACTIVE.value)
         .group_by(Contact.country_code, Contact.area_id)
     ).all()

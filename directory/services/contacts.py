@@ -153,6 +153,7 @@ def _apply(contact: Contact, data: ContactData) -> None:
         )
         for position, channel in enumerate(data.channels)
     ]
+    contact.has_24_7 = data.hours_24_7 or any(channel.is_24_7 for channel in data.channels)
 
 
 def create_contact(
