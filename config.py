@@ -75,6 +75,9 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     CONTACTS_PER_PAGE = _env_int("CONTACTS_PER_PAGE", 50)
+    # Reverse proxies in front of the app (nginx: 1): their X-Forwarded-For and -Proto headers
+    # are trusted, so that sign-in limits count the real client address.
+    PROXY_COUNT = _env_int("PROXY_COUNT", 0)
     SIGN_IN_WINDOW_MINUTES = _env_int("SIGN_IN_WINDOW_MINUTES", 15)
     SIGN_IN_LIMIT_PER_ACCOUNT = _env_int("SIGN_IN_LIMIT_PER_ACCOUNT", 5)
     SIGN_IN_LIMIT_PER_ADDRESS = _env_int("SIGN_IN_LIMIT_PER_ADDRESS", 20)

@@ -37,6 +37,7 @@ def create_app(config_class: type[Config] | None = None, **overrides: object) ->
     with app.app_context():
         configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
 
+    from .admin.views import bp as admin_bp
     from .api.views import bp as api_bp
     from .areas.views import bp as areas_bp
     from .auth.views import bp as auth_bp
@@ -47,9 +48,15 @@ def create_app(config_class: type[Config] | None = None, **overrides: object) ->
 
     for blueprint in (auth_bp, home_bp, countries_bp, areas_bp, contacts_bp, search_bp, api_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(admin_bp)
 
     from .cli import register_cli
 
     register_cli(app)
     web.init_app(app)
+    if app.config["PROXY_COUNT"] > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     return app

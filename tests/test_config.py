@@ -53,3 +53,21 @@ def test_a_bad_setting_is_named(tmp_path: Path) -> None:
     result = run_python("import wsgi", INSTANCE_PATH=str(tmp_path), STALE_AFTER_DAYS="soon")
     assert result.returncode != 0
     assert "STALE_AFTER_DAYS must be a whole number" in result.stderr
+
+
+def test_behind_a_proxy_the_client_address_is_used(tmp_path: Path) -> None:
+    code = (
+        "import wsgi\n"
+        "from flask import request\n"
+        "app = wsgi.app\n"
+        "@app.get('/whoami')\n"
+        "def whoami(): return request.remote_addr\n"
+        "app.before_request_funcs[None].clear()\n"
+        "client = app.test_client()\n"
+        "print(client.get('/whoami', headers={'X-Forwarded-For': '198.51.100.7'},"
+        " environ_base={'REMOTE_ADDR': '127.0.0.1'}).get_data(as_text=True))\n"
+    )
+    behind = run_python(code, INSTANCE_PATH=str(tmp_path), PROXY_COUNT="1")
+    direct = run_python(code, INSTANCE_PATH=str(tmp_path))
+    assert behind.stdout.strip() == "198.51.100.7", behind.stderr
+    assert direct.stdout.strip() == "127.0.0.1", direct.stderr
