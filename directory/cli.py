@@ -21,7 +21,7 @@ users_cli = AppGroup("users", help="Manage the people who sign in.")
 def _fail(error: DomainError) -> None:
     if isinstance(error, ValidationFailed):
         for field, messages in error.errors.items():
-            click.secho(f"{field}: {' '.join(messages)}", fg="red", err=True)
+            click.secho(f"{field}: {' '.join(str(m) for m in messages)}", fg="red", err=True)
     else:
         click.secho(str(error), fg="red", err=True)
     sys.exit(1)

@@ -10,7 +10,16 @@ import phonenumbers
 from babel import Locale
 from babel.dates import format_datetime as babel_format_datetime
 from babel.dates import get_day_names
-from flask import Flask, current_app, g, jsonify, redirect, request, url_for
+from flask import (
+    Flask,
+    current_app,
+    g,
+    has_request_context,
+    jsonify,
+    redirect,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -34,6 +43,8 @@ PUBLIC_ENDPOINTS = {
 
 
 def select_locale() -> str:
+    if not has_request_context():  # the CLI: messages in the default language
+        return current_app.config["DEFAULT_LOCALE"]
     supported = current_app.config["LANGUAGES"]
     chosen = request.args.get("lang") or request.cookies.get("lang")
     if chosen in supported:

@@ -8,6 +8,7 @@ import secrets
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -114,9 +115,9 @@ def _resolve(session: Session, data: ContactData) -> tuple[Country, Area]:
     area = session.scalar(select(Area).where(Area.slug == data.area_slug))
     errors: dict[str, list[str]] = {}
     if country is None:
-        errors["country_code"] = ["is not a member state"]
+        errors["country_code"] = [_l("is not a member state")]
     if area is None:
-        errors["area_slug"] = ["is not a mandate area"]
+        errors["area_slug"] = [_l("is not a mandate area")]
     if errors:
         raise ValidationFailed(errors)
     assert country is not None and area is not None  # for the type checker
@@ -264,12 +265,14 @@ def move_contact(actor: Actor, public_id: str, offset: int) -> Contact:
     The neighbour swaps places with it; both moves are logged.
     """
     if offset not in (-1, 1):
-        raise ValidationFailed({"rank": ["a contact moves one place up or down"]})
+        raise ValidationFailed({"rank": [_l("a contact moves one place up or down")]})
     with write_transaction() as session:
         contact = _load_for_write(session, public_id)
         require_country_writer(actor, contact.country_code)
         if not contact.is_active:
-            raise ValidationFailed({"status": ["an archived contact has no place in the order"]})
+            raise ValidationFailed(
+                {"status": [_l("an archived contact has no place in the order")]}
+            )
         peers = list(
             session.scalars(
                 select(Contact)

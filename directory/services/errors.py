@@ -18,8 +18,13 @@ class PermissionDenied(DomainError):
 class ValidationFailed(DomainError):
     """Input that cannot be saved; ``errors`` maps a field name to its messages."""
 
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__("; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in errors.items()))
+    def __init__(self, errors: dict[str, list]):
+        # Messages may be lazy translations: they become text in the reader's language.
+        super().__init__(
+            "; ".join(
+                f"{field}: {' '.join(str(m) for m in msgs)}" for field, msgs in errors.items()
+            )
+        )
         self.errors = errors
 
 

@@ -10,6 +10,7 @@ from enum import StrEnum
 
 import pyotp
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
 from ..extensions import db
@@ -132,11 +133,13 @@ def enable_totp(user_id: int, secret: str, code: str, now: float | None = None) 
     """Turn on the second factor once the user proves their app shows the right code."""
     step = _matching_step(secret, code, time.time() if now is None else now)
     if step is None:
-        raise ValidationFailed({"code": ["does not match: check the phone's clock and try again"]})
+        raise ValidationFailed(
+            {"code": [_l("does not match: check the phone's clock and try again")]}
+        )
     with write_transaction() as session:
         user = session.get(User, user_id)
         if user is None:
-            raise ValidationFailed({"code": ["unknown user"]})
+            raise ValidationFailed({"code": [_l("unknown user")]})
         user.totp_secret = secret
         user.totp_last_step = step
 
@@ -147,7 +150,7 @@ def disable_totp(user_id: int) -> None:
         if user is None:
             return
         if role_requires_totp(user.role):
-            raise ValidationFailed({"totp": ["your role requires a second factor"]})
+            raise ValidationFailed({"totp": [_l("your role requires a second factor")]})
         user.totp_secret = None
         user.totp_last_step = None
 
@@ -155,7 +158,7 @@ def disable_totp(user_id: int) -> None:
 def set_role_policy(actor: Actor, role: str, require_totp: bool) -> None:
     require_admin(actor)
     if role not in {r.value for r in Role}:
-        raise ValidationFailed({"role": ["is not a role"]})
+        raise ValidationFailed({"role": [_l("is not a role")]})
     with write_transaction() as session:
         policy = session.get(RolePolicy, role)
         if policy is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -49,19 +50,21 @@ def create_user(
     except ValueError as exc:
         errors["email"] = [str(exc)]
     if role not in {r.value for r in Role}:
-        errors["role"] = [f"must be one of {', '.join(r.value for r in Role)}"]
+        errors["role"] = [_l("must be one of %(roles)s", roles=", ".join(r.value for r in Role))]
     country_code = country_code.upper() if country_code else None
     if role == Role.EDITOR and not country_code:
-        errors["country"] = ["an editor belongs to one member state"]
+        errors["country"] = [_l("an editor belongs to one member state")]
     if password is not None and len(password) < MIN_PASSWORD_LENGTH:
-        errors["password"] = [f"must be at least {MIN_PASSWORD_LENGTH} characters"]
+        errors["password"] = [_l("must be at least %(n)s characters", n=MIN_PASSWORD_LENGTH)]
     if errors:
         raise ValidationFailed(errors)
     with write_transaction() as session:
         if country_code and session.get(Country, country_code) is None:
-            raise ValidationFailed({"country": [f"{country_code} is not a member state"]})
+            raise ValidationFailed(
+                {"country": [_l("%(code)s is not a member state", code=country_code)]}
+            )
         if session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
-            raise ValidationFailed({"email": ["a user with this e-mail already exists"]})
+            raise ValidationFailed({"email": [_l("a user with this e-mail already exists")]})
         now = utcnow()
         user = User(
             email=email,
@@ -129,17 +132,21 @@ def update_user(
     country_code = country_code.upper() if country_code else None
     errors: dict[str, list[str]] = {}
     if role not in {r.value for r in Role}:
-        errors["role"] = [f"must be one of {', '.join(r.value for r in Role)}"]
+        errors["role"] = [_l("must be one of %(roles)s", roles=", ".join(r.value for r in Role))]
     if role == Role.EDITOR and not country_code:
-        errors["country"] = ["an editor belongs to one member state"]
+        errors["country"] = [_l("an editor belongs to one member state")]
     if errors:
         raise ValidationFailed(errors)
     with write_transaction() as session:
         user = _load_user(session, email)
         if country_code and session.get(Country, country_code) is None:
-            raise ValidationFailed({"country": [f"{country_code} is not a member state"]})
+            raise ValidationFailed(
+                {"country": [_l("%(code)s is not a member state", code=country_code)]}
+            )
         if user.id == actor.user_id and role != Role.ADMIN:
-            raise ValidationFailed({"role": ["you cannot take your own administrator role away"]})
+            raise ValidationFailed(
+                {"role": [_l("you cannot take your own administrator role away")]}
+            )
         before = user_snapshot(user)
         user.role = role
         user.country_code = country_code if role == Role.EDITOR else None
@@ -156,7 +163,7 @@ def set_user_active(actor: Actor, email: str, active: bool) -> User:
     with write_transaction() as session:
         user = _load_user(session, email)
         if user.id == actor.user_id and not active:
-            raise ValidationFailed({"is_active": ["you cannot deactivate yourself"]})
+            raise ValidationFailed({"is_active": [_l("you cannot deactivate yourself")]})
         if user.is_active == active:
             return user
         before = user_snapshot(user)
@@ -177,11 +184,11 @@ def end_sessions(user_id: int) -> None:
 def check_new_password(password: str, confirm: str | None = None) -> None:
     errors: list[str] = []
     if len(password or "") < MIN_PASSWORD_LENGTH:
-        errors.append(f"must be at least {MIN_PASSWORD_LENGTH} characters")
+        errors.append(_l("must be at least %(n)s characters", n=MIN_PASSWORD_LENGTH))
     if len(password or "") > 1024:
-        errors.append("must be at most 1024 characters")
+        errors.append(_l("must be at most %(n)s characters", n=1024))
     if confirm is not None and confirm != password:
-        errors.append("the two passwords differ")
+        errors.append(_l("the two passwords differ"))
     if errors:
         raise ValidationFailed({"password": errors})
 
@@ -194,7 +201,7 @@ def change_password(user_id: int, current: str, new: str) -> User:
         if user is None or not user.is_active:
             raise NotFound(str(user_id))
         if not check_password_hash(user.password_hash, current or ""):
-            raise ValidationFailed({"current_password": ["is not your current password"]})
+            raise ValidationFailed({"current_password": [_l("is not your current password")]})
         _set_password(user, new)
     return user
 
@@ -220,11 +227,11 @@ def issue_account_link(actor: Actor, email: str, purpose: str) -> str:
     """A signed, single-use token for an invitation or a password reset (admins)."""
     require_admin(actor)
     if purpose not in LINK_PURPOSES:
-        raise ValidationFailed({"purpose": ["must be invite or reset"]})
+        raise ValidationFailed({"purpose": [_l("must be invite or reset")]})
     with write_transaction() as session:
         user = _load_user(session, email)
         if not user.is_active:
-            raise ValidationFailed({"is_active": ["reactivate the user first"]})
+            raise ValidationFailed({"is_active": [_l("reactivate the user first")]})
         user.link_nonce = secrets.token_hex(16)  # one link at a time: older ones are spent
         token = _serializer().dumps({"u": user.id, "n": user.link_nonce, "p": purpose})
     return token

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import phonenumbers
 import pycountry
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
 
 from ..models import ChannelKind
 from .errors import ValidationFailed
@@ -90,9 +91,9 @@ def normalise_phone(raw: str, region: str) -> str:
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException as exc:
-        raise ValueError("is not a phone number") from exc
+        raise ValueError(_l("is not a phone number")) from exc
     if not phonenumbers.is_valid_number(number):
-        raise ValueError("is not a valid phone number")
+        raise ValueError(_l("is not a valid phone number for this state"))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -100,7 +101,7 @@ def normalise_email(raw: str) -> str:
     try:
         result = validate_email(raw, check_deliverability=False)
     except EmailNotValidError as exc:
-        raise ValueError(str(exc)) from exc
+        raise ValueError(_l("is not a valid e-mail address")) from exc
     return result.normalized
 
 
@@ -110,9 +111,9 @@ def is_language_code(code: str) -> bool:
 
 def clean_contact_data(data: ContactData, phone_region: str) -> ContactData:
     """A normalised copy of ``data``, or ValidationFailed naming every bad field."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list] = {}
 
-    def fail(name: str, message: str) -> None:
+    def fail(name: str, message: object) -> None:
         errors.setdefault(name, []).append(message)
 
     texts: dict[str, str] = {}
@@ -128,31 +129,31 @@ def clean_contact_data(data: ContactData, phone_region: str) -> ContactData:
     ):
         texts[name] = _clean_text(getattr(data, name))
         if len(texts[name]) > LIMITS[name]:
-            fail(name, f"must be at most {LIMITS[name]} characters")
+            fail(name, _l("must be at most %(n)s characters", n=LIMITS[name]))
     for name in ("postal_address", "notes"):
         texts[name] = _clean_text(getattr(data, name), multiline=True)
         if len(texts[name]) > LIMITS[name]:
-            fail(name, f"must be at most {LIMITS[name]} characters")
+            fail(name, _l("must be at most %(n)s characters", n=LIMITS[name]))
     for name in ("organisation", "position_title"):
         if not texts[name]:
-            fail(name, "is required")
+            fail(name, _l("is required"))
     has_holder = bool(texts["holder_given_name"] or texts["holder_family_name"])
     if data.is_vacant and has_holder:
-        fail("is_vacant", "a vacant post has no holder: clear the names or untick vacant")
+        fail("is_vacant", _l("a vacant post has no holder: clear the names or untick vacant"))
 
     if data.rank is not None and not (1 <= data.rank <= 99):
-        fail("rank", "must be between 1 and 99")
+        fail("rank", _l("must be between 1 and 99"))
 
     try:
         ZoneInfo(data.time_zone)
     except (ZoneInfoNotFoundError, ValueError):
-        fail("time_zone", "is not a known time zone")
+        fail("time_zone", _l("is not a known time zone"))
 
     languages: list[str] = []
     for code in data.languages:
         code = (code or "").strip().lower()
         if not is_language_code(code):
-            fail("languages", f"{code!r} is not a two-letter language code")
+            fail("languages", _l("“%(code)s” is not a two-letter language code", code=code))
         elif code not in languages:
             languages.append(code)
 
@@ -162,33 +163,33 @@ def clean_contact_data(data: ContactData, phone_region: str) -> ContactData:
             days = sorted({int(day) for day in window.get("days", []) if str(day).isdigit()})
             opens, closes = str(window.get("opens", "")), str(window.get("closes", ""))
             if not days or any(day > 6 for day in days):
-                fail("hours", "each period needs days of the week")
+                fail("hours", _l("each period needs days of the week"))
             elif not HHMM.match(opens) or not HHMM.match(closes):
-                fail("hours", "times are written HH:MM, 00:00 to 23:59")
+                fail("hours", _l("times are written HH:MM, 00:00 to 23:59"))
             elif opens == closes:
-                fail("hours", "a period cannot open and close at the same time")
+                fail("hours", _l("a period cannot open and close at the same time"))
             else:
                 hours.append({"days": days, "opens": opens, "closes": closes})
 
     channels: list[ChannelData] = []
     if len(data.channels) > MAX_CHANNELS:
-        fail("channels", f"at most {MAX_CHANNELS} channels")
+        fail("channels", _l("at most %(n)s channels", n=MAX_CHANNELS))
     for index, channel in enumerate(data.channels[:MAX_CHANNELS]):
         where = f"channels-{index}"
         value = _clean_text(channel.value)
         label = _clean_text(channel.label)
         if len(label) > LIMITS["channel_label"]:
-            fail(where, f"label must be at most {LIMITS['channel_label']} characters")
+            fail(where, _l("label must be at most %(n)s characters", n=LIMITS["channel_label"]))
         if not value:
-            fail(where, "a value is required")
+            fail(where, _l("a value is required"))
             continue
         if len(value) > LIMITS["channel_value"]:
-            fail(where, f"must be at most {LIMITS['channel_value']} characters")
+            fail(where, _l("must be at most %(n)s characters", n=LIMITS["channel_value"]))
             continue
         try:
             kind = ChannelKind(channel.kind)
         except ValueError:
-            fail(where, f"{channel.kind!r} is not a kind of channel")
+            fail(where, _l("“%(kind)s” is not a kind of channel", kind=channel.kind))
             continue
         try:
             if kind.is_phone:
@@ -196,7 +197,7 @@ def clean_contact_data(data: ContactData, phone_region: str) -> ContactData:
             elif kind == ChannelKind.EMAIL:
                 value = normalise_email(value)
             elif kind == ChannelKind.WEBSITE and not URL.match(value):
-                raise ValueError("must start with http:// or https://")
+                raise ValueError(_l("must start with http:// or https://"))
         except ValueError as exc:
             fail(where, str(exc))
             continue

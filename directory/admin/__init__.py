@@ -1,0 +1,1 @@
+"""Administration: users and roles, sign-in policy, the audit log (admins only)."""
