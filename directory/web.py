@@ -154,6 +154,29 @@ def name_of(thing: Country | Area) -> str:
     return thing.name(lang())
 
 
+def describe_value(value: object) -> str:
+    """A recorded field value as people read it in a history: channels, hours, yes/no."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return str(_l("yes") if value else _l("no"))
+    if isinstance(value, list) and all(isinstance(item, dict) for item in value):
+        parts = []
+        for item in value:
+            if "kind" in item:
+                shown = (
+                    format_phone(item["value"]) if item["value"].startswith("+") else item["value"]
+                )
+                extra = " (24/7)" if item.get("is_24_7") else ""
+                parts.append(f"{item.get('label') or item['kind']}: {shown}{extra}")
+            elif "days" in item:
+                parts.append(f"{day_range_names(item['days'])} {item['opens']}–{item['closes']}")
+        return "; ".join(parts)
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
 def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in to use the directory.")
@@ -174,7 +197,11 @@ def init_app(app: Flask) -> None:
         return response
 
     app.jinja_env.filters.update(
-        phone=format_phone, local_clock=local_clock, utc=format_utc, days=day_range_names
+        phone=format_phone,
+        local_clock=local_clock,
+        utc=format_utc,
+        days=day_range_names,
+        describe=describe_value,
     )
     app.jinja_env.globals.update(
         lang=lang,

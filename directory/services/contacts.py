@@ -18,7 +18,7 @@ from ..models.base import utcnow
 from .actors import Actor, require_admin, require_country_writer
 from .errors import NotFound, ValidationFailed, VersionConflict
 from .transaction import write_transaction
-from .validation import ContactData, clean_contact_data
+from .validation import TEXT_FIELDS, ContactData, clean_contact_data
 
 PUBLIC_ID_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i: read aloud on a phone
 PUBLIC_ID_LENGTH = 12
@@ -125,22 +125,7 @@ def _resolve(session: Session, data: ContactData) -> tuple[Country, Area]:
 
 
 def _apply(contact: Contact, data: ContactData) -> None:
-    for name in (
-        "organisation",
-        "unit",
-        "position_title",
-        "holder_honorific",
-        "holder_given_name",
-        "holder_family_name",
-        "is_vacant",
-        "time_zone",
-        "hours_24_7",
-        "postal_address",
-        "city",
-        "notes",
-        "nomination_reference",
-        "nominated_on",
-    ):
+    for name in (*TEXT_FIELDS, "is_vacant", "time_zone", "hours_24_7", "nominated_on"):
         setattr(contact, name, getattr(data, name))
     contact.languages = list(data.languages)
     contact.hours = [dict(window) for window in data.hours]

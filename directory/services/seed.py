@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -14,10 +14,10 @@ from ..models import Area, Contact, Country, Role, User
 from ..models.base import utcnow
 from ..reference import AREAS, COUNTRIES
 from .actors import Actor
-from .contacts import create_contact, public_id_from_key
+from .contacts import create_contact, data_from_snapshot, public_id_from_key
 from .transaction import write_transaction
 from .users import create_user
-from .validation import ChannelData, ContactData
+from .validation import ContactData
 
 DEMO_USERS = (
     ("admin@example.org", "Secretariat Administrator", Role.ADMIN.value, None),
@@ -62,29 +62,8 @@ def seed_reference() -> tuple[int, int]:
 
 
 def demo_contact_data(spec: dict) -> ContactData:
-    nominated = spec.get("nominated_on") or ""
-    return ContactData(
-        country_code=spec["country"],
-        area_slug=spec["area"],
-        rank=spec["rank"],
-        organisation=spec["organisation"],
-        unit=spec.get("unit", ""),
-        position_title=spec["position_title"],
-        holder_honorific=spec.get("holder_honorific", ""),
-        holder_given_name=spec.get("holder_given_name", ""),
-        holder_family_name=spec.get("holder_family_name", ""),
-        is_vacant=spec.get("is_vacant", False),
-        channels=[ChannelData(**channel) for channel in spec.get("channels", [])],
-        languages=list(spec.get("languages", [])),
-        time_zone=spec["time_zone"],
-        hours_24_7=spec.get("hours_24_7", False),
-        hours=list(spec.get("hours", [])),
-        postal_address=spec.get("postal_address", ""),
-        city=spec.get("city", ""),
-        notes=spec.get("notes", ""),
-        nomination_reference=spec.get("nomination_reference", ""),
-        nominated_on=date.fromisoformat(nominated) if nominated else None,
-    )
+    """Demo specs are written in the same shape as a recorded version of a contact."""
+    return data_from_snapshot(spec)
 
 
 def seed_demo(

@@ -31,6 +31,18 @@ LIMITS = {
     "channel_value": 320,
 }
 MAX_CHANNELS = 20
+MULTILINE_FIELDS = ("postal_address", "notes")
+TEXT_FIELDS = (
+    "organisation",
+    "unit",
+    "position_title",
+    "holder_honorific",
+    "holder_given_name",
+    "holder_family_name",
+    "city",
+    "nomination_reference",
+    *MULTILINE_FIELDS,
+)
 HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
@@ -117,21 +129,8 @@ def clean_contact_data(data: ContactData, phone_region: str) -> ContactData:
         errors.setdefault(name, []).append(message)
 
     texts: dict[str, str] = {}
-    for name in (
-        "organisation",
-        "unit",
-        "position_title",
-        "holder_honorific",
-        "holder_given_name",
-        "holder_family_name",
-        "city",
-        "nomination_reference",
-    ):
-        texts[name] = _clean_text(getattr(data, name))
-        if len(texts[name]) > LIMITS[name]:
-            fail(name, _l("must be at most %(n)s characters", n=LIMITS[name]))
-    for name in ("postal_address", "notes"):
-        texts[name] = _clean_text(getattr(data, name), multiline=True)
+    for name in TEXT_FIELDS:
+        texts[name] = _clean_text(getattr(data, name), multiline=name in MULTILINE_FIELDS)
         if len(texts[name]) > LIMITS[name]:
             fail(name, _l("must be at most %(n)s characters", n=LIMITS[name]))
     for name in ("organisation", "position_title"):
