@@ -1,8 +1,12 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import ngettext
+from flask_login import current_user
 
-from ..services.browse import country_area_page, country_contacts
+from ..services.actors import Actor, can_write_country
+from ..services.browse import country_area_page, country_contacts, is_country_code
+from ..services.contacts import verify_all as verify_all_contacts
 from ..web import page_number
 
 bp = Blueprint("countries", __name__, url_prefix="/countries")
@@ -15,7 +19,13 @@ def show(code: str):  # type: ignore[no-untyped-def]
     if found is None:
         abort(404)
     country, areas, listing = found
-    return render_template("countries/show.html", country=country, areas=areas, listing=listing)
+    return render_template(
+        "countries/show.html",
+        country=country,
+        areas=areas,
+        listing=listing,
+        can_write=can_write_country(Actor.of(current_user), country.code),
+    )
 
 
 @bp.route("/<code>/<slug>")
@@ -27,3 +37,23 @@ def area(code: str, slug: str):  # type: ignore[no-untyped-def]
     if page.page > page.pages:
         abort(404)
     return render_template("countries/area.html", country=country, area=area, found=page)
+
+
+@bp.route("/<code>/verify-all", methods=["POST"])
+def verify_all(code: str):  # type: ignore[no-untyped-def]
+    """Confirm every active entry of a state as still current (the service checks who may)."""
+    if not is_country_code(code):
+        abort(404)
+    count = verify_all_contacts(Actor.of(current_user), code)
+    flash(
+        ngettext(
+            "%(num)s entry confirmed as still current.",
+            "%(num)s entries confirmed as still current.",
+            count,
+        ),
+        "success",
+    )
+    target = request.form.get("next", "")
+    if not (target.startswith("/") and not target.startswith("//") and "\\" not in target):
+        target = url_for(".show", code=code.upper())
+    return redirect(target)

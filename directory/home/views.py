@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template
+from flask_login import current_user
 
+from ..models import Role
 from ..services.browse import coverage_matrix
+from ..services.worklist import state_worklist
 from ..web import lang, now, sorted_countries
 
 bp = Blueprint("home", __name__)
@@ -10,6 +13,12 @@ bp = Blueprint("home", __name__)
 
 @bp.route("/")
 def index():  # type: ignore[no-untyped-def]
-    coverage = coverage_matrix(now(), current_app.config["STALE_AFTER_DAYS"])
+    stale_after_days = current_app.config["STALE_AFTER_DAYS"]
+    coverage = coverage_matrix(now(), stale_after_days)
     countries = sorted_countries(coverage.countries, lang())
-    return render_template("home/index.html", coverage=coverage, countries=countries)
+    worklist = None
+    if current_user.role == Role.EDITOR and current_user.country_code:
+        worklist = state_worklist(current_user.country_code, now(), stale_after_days)
+    return render_template(
+        "home/index.html", coverage=coverage, countries=countries, worklist=worklist
+    )

@@ -249,11 +249,11 @@ def move_contact(actor: Actor, public_id: str, offset: int) -> Contact:
 
     The neighbour swaps places with it; both moves are logged.
     """
-    if offset not in (-1, 1):
-        raise ValidationFailed({"rank": [_l("a contact moves one place up or down")]})
     with write_transaction() as session:
         contact = _load_for_write(session, public_id)
         require_country_writer(actor, contact.country_code)
+        if offset not in (-1, 1):
+            raise ValidationFailed({"rank": [_l("a contact moves one place up or down")]})
         if not contact.is_active:
             raise ValidationFailed(
                 {"status": [_l("an archived contact has no place in the order")]}

@@ -298,3 +298,45 @@ def test_contact_pages_fit_a_phone(phone: Page, server: dict, tmp_path: Path) ->
         page_width = phone.evaluate("document.documentElement.scrollWidth")
         assert page_width <= 375, f"{href} is {page_width}px wide on a 375px screen"
     phone.screenshot(path=str(tmp_path / "contact-phone.png"), full_page=True)
+
+
+def test_editor_adds_edits_and_sees_the_history(page: Page, server: dict) -> None:
+    """An editor adds a contact with two phone numbers (the second row added in place by the
+    page's script), finds it on the state's page, edits it, and reads the change in its history."""
+    sign_in(page, server, "editor")
+    page.goto(server["url"] + "/countries/JM")
+    page.get_by_role("link", name="New contact for Transportation security").click()
+    expect(page).to_have_url(re.compile(r"/contacts/new"))
+    page.locator("#organisation").fill("Port Authority of Jamaica, Security Division")
+    page.locator("#position_title").fill("Browser-made port security desk")
+    page.locator("#channels-0-kind").select_option("phone")
+    page.locator("#channels-0-value").fill("876 922 0290")
+    page.locator("#channels-0-label").fill("Control room")
+    page.locator("#channels-0-is_24_7").check()
+    rows_before = page.locator("fieldset.channel-row").count()
+    page.get_by_role("button", name="Add a channel").click()
+    expect(page.locator("fieldset.channel-row")).to_have_count(rows_before + 1)
+    assert page.url.endswith("/contacts/new?country=JM&area=transportation-security")  # in place
+    page.locator("#channels-1-kind").select_option("mobile")
+    page.locator("#channels-1-value").fill("876 881 2345")
+    page.locator("#channels-1-label").fill("Duty mobile")
+    page.get_by_role("button", name="Create contact").click()
+
+    expect(page.get_by_role("heading", name="Browser-made port security desk")).to_be_visible()
+    expect(page.locator('a[href="tel:+18769220290"]')).to_be_visible()
+    expect(page.locator('a[href="tel:+18768812345"]')).to_be_visible()
+    contact_url = page.url
+
+    page.goto(server["url"] + "/countries/JM")
+    card = page.locator("article.contact-card", has_text="Browser-made port security desk")
+    expect(card).to_be_visible()
+    expect(card.locator('a[href="tel:+18769220290"]')).to_be_visible()
+
+    page.goto(contact_url)
+    page.get_by_role("link", name="Edit").first.click()
+    page.locator("#city").fill("Port Royal")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page).to_have_url(contact_url)
+    history = page.locator(".history-list")
+    expect(history).to_contain_text("edited")
+    expect(history).to_contain_text("Port Royal")

@@ -293,3 +293,21 @@ def test_a_24_7_line_makes_a_closed_office_reachable(signed_in: FlaskClient, app
     assert "Closed now" in closed and "Reachable now" not in closed
     duty = signed_in.get(f"/contacts/{with_duty_line.public_id}").get_data(as_text=True)
     assert "Reachable now" in duty and "The 24/7 line answers at any hour." in duty
+
+
+def test_history_reads_channels_and_hours_as_people_write_them(signed_in: FlaskClient) -> None:
+    contact = create_contact(SYSTEM, contact_data())
+    update_contact(
+        SYSTEM,
+        contact.public_id,
+        contact_data(
+            channels=[ChannelData("mobile", "876 881 2345", "Duty mobile", True)],
+            hours=[{"days": [0, 1, 2, 3], "opens": "08:00", "closes": "16:30"}],
+            is_vacant=False,
+        ),
+        1,
+    )
+    html = signed_in.get(f"/contacts/{contact.public_id}").get_data(as_text=True)
+    assert "Duty mobile: +1 876-881-2345 (24/7)" in html
+    assert "Mon–Thu 08:00–16:30" in html
+    assert "[{" not in html and "&#39;kind&#39;" not in html
