@@ -39,6 +39,7 @@ PUBLIC_ENDPOINTS = {
     "auth.account_link",
     "static",
     "set_language",
+    "favicon",
 }
 
 
@@ -183,6 +184,10 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "strong"
     app.before_request(_require_sign_in)
     app.after_request(_security_headers)
+
+    @app.route("/favicon.ico", endpoint="favicon")
+    def favicon():  # type: ignore[no-untyped-def]
+        return redirect(url_for("static", filename="favicon.svg"), code=301)
 
     @app.route("/language/<code>", endpoint="set_language")
     def set_language(code: str):  # type: ignore[no-untyped-def]

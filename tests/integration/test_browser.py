@@ -151,10 +151,22 @@ def _new_page(browser: Browser, **options: object) -> Iterator[Page]:
     context = browser.new_context(**options)
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    # A Content-Security-Policy violation (an inline style or script) or a script error shows
+    # up in the console: any such error fails the test that caused it.
+    errors: list[str] = []
+    def on_console(message) -> None:  # type: ignore[no-untyped-def]
+        # A 400 answer to a wrong password is the page itself, not a fault of the page.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            errors.append(message.text)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: errors.append(str(error)))
     try:
-        yield context.new_page()
+        yield page
     finally:
         context.close()
+    assert errors == [], errors
 
 
 @pytest.fixture

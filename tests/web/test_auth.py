@@ -26,6 +26,7 @@ PUBLIC = {
     "auth.account_link",
     "static",
     "set_language",
+    "favicon",
 }
 
 
