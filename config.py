@@ -63,6 +63,8 @@ class Config:
         f"sqlite:///{_instance_path() / 'directory.sqlite3'}"
     )
     SQLITE_BUSY_TIMEOUT_MS = _env_int("SQLITE_BUSY_TIMEOUT_MS", 15000)
+    # The search index (a projection, rebuildable); empty turns search by index off.
+    SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(_instance_path() / "search-index"))
     STALE_AFTER_DAYS = _env_int("STALE_AFTER_DAYS", 180)
     DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "en")
     LANGUAGES = ("en", "es", "pt", "fr")
@@ -97,6 +99,7 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing-only-secret-key"  # noqa: S105 - never used outside the test suite
     SQLALCHEMY_DATABASE_URI = "sqlite://"  # the suite gives each test its own file
+    SEARCH_INDEX_DIR = ""  # tests of search give it a folder of their own
     WTF_CSRF_ENABLED = False
     # Same algorithm, a cost that keeps the suite fast.
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # noqa: S105 - a method name, not a password

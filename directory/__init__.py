@@ -50,6 +50,12 @@ def create_app(config_class: type[Config] | None = None, **overrides: object) ->
         app.register_blueprint(blueprint)
     app.register_blueprint(admin_bp)
 
+    from .projections.search import catch_up_after_commit
+    from .services.transaction import AFTER_COMMIT
+
+    if catch_up_after_commit not in AFTER_COMMIT:
+        AFTER_COMMIT.append(catch_up_after_commit)
+
     from .cli import register_cli
 
     register_cli(app)

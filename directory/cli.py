@@ -114,6 +114,45 @@ def users_token_command(email: str, label: str) -> None:
     click.echo(token)
 
 
+search_cli = AppGroup(
+    "search", help="The search index: rebuild it or compare it with the database."
+)
+
+
+@search_cli.command("rebuild")
+def search_rebuild_command() -> None:
+    """Build the search index afresh from the database, then swap it in."""
+    from sqlalchemy import func, select
+
+    from .extensions import db
+    from .models import Contact, ContactStatus
+    from .projections.search import rebuild_index
+
+    total = db.session.scalar(
+        select(func.count()).select_from(Contact).where(Contact.status == ContactStatus.ACTIVE)
+    )
+    with click.progressbar(length=total or 0, label="Indexing contacts", file=sys.stderr) as bar:
+        count = rebuild_index(progress=bar.update)
+    click.echo(f"Indexed {count} active contacts.")
+
+
+@search_cli.command("check")
+def search_check_command() -> None:
+    """Compare the index with the database; exit status 1 and a list when they differ."""
+    from .projections.search import check_index
+
+    differences = check_index()
+    for line in differences:
+        click.echo(line)
+    if differences:
+        click.secho(
+            f"{len(differences)} differences: run `flask search rebuild`.", fg="red", err=True
+        )
+        sys.exit(1)
+    click.echo("The index and the database agree.")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(search_cli)

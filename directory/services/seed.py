@@ -15,7 +15,7 @@ from ..models.base import utcnow
 from ..reference import AREAS, COUNTRIES
 from .actors import Actor
 from .contacts import create_contact, data_from_snapshot, public_id_from_key
-from .transaction import write_transaction
+from .transaction import projections_deferred, write_transaction
 from .users import create_user
 from .validation import ContactData
 
@@ -85,6 +85,14 @@ def seed_demo(
         from ..reference.demo import demo_contacts
 
         specs = demo_contacts()
+    with projections_deferred():  # the search index catches up once, at the end
+        _seed_contacts(specs, existing, now, system, report, progress)
+    return report
+
+
+def _seed_contacts(  # type: ignore[no-untyped-def]
+    specs, existing, now, system, report, progress
+) -> None:
     for spec in specs:
         public_id = public_id_from_key(spec["key"])
         if public_id in existing:
@@ -100,4 +108,3 @@ def seed_demo(
             report.contacts_created += 1
         if progress:
             progress(1)
-    return report

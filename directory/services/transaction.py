@@ -8,7 +8,7 @@ is what lets projections follow the log with a simple cursor.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -67,3 +67,23 @@ def write_transaction() -> Iterator[Session]:
     except BaseException:
         session.rollback()
         raise
+    if not _deferred.get():
+        for hook in list(AFTER_COMMIT):
+            hook()
+
+
+# Called after every committed write, outside any transaction: projections catch up here.
+AFTER_COMMIT: list[Callable[[], None]] = []
+_deferred: ContextVar[bool] = ContextVar("projections_deferred", default=False)
+
+
+@contextmanager
+def projections_deferred() -> Iterator[None]:
+    """Many writes in a row (a seed, an import): catch the projections up once, at the end."""
+    token = _deferred.set(True)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    for hook in list(AFTER_COMMIT):
+        hook()

@@ -1,0 +1,1 @@
+"""Projections of the database: derived, rebuildable, following the Change log."""

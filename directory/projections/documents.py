@@ -1,0 +1,67 @@
+"""contact -> search document: a pure function of a loaded contact."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..models import ChannelKind, Contact
+from .text import digit_runs, joined
+
+PHONE_KINDS = {kind.value for kind in ChannelKind if kind.is_phone}
+
+
+def schedule_key(contact: Contact) -> str:
+    """Contacts with the same key are reachable at the same moments."""
+    if contact.has_24_7:
+        return "always"
+    return json.dumps(
+        [contact.time_zone, contact.hours or []], sort_keys=True, separators=(",", ":")
+    )
+
+
+def search_document(contact: Contact) -> dict[str, Any]:
+    """The fields the index keeps for one active contact."""
+    country, area = contact.country, contact.area
+    holder = [contact.holder_honorific, contact.holder_given_name, contact.holder_family_name]
+    names = [part for part in holder if part]
+    emails = [c.value for c in contact.channels if c.kind == ChannelKind.EMAIL]
+    main = [
+        *names,
+        *(joined(name) for name in names if joined(name) != name.casefold()),
+        contact.position_title,
+        contact.organisation,
+        contact.unit,
+        contact.city,
+        country.code,
+        *country.names.values(),
+        *area.names.values(),
+        *(term for terms in area.synonyms.values() for term in terms),
+        *emails,
+    ]
+    if contact.holder_kind.value == "vacant":
+        main.append("vacant vacante vago")
+    other = [
+        contact.notes,
+        contact.postal_address,
+        contact.nomination_reference,
+        *(c.label for c in contact.channels),
+        *(c.value for c in contact.channels if c.kind not in PHONE_KINDS and c.kind != "email"),
+    ]
+    digits: set[str] = set()
+    for channel in contact.channels:
+        if channel.kind in PHONE_KINDS:
+            digits |= digit_runs(channel.value)
+    return {
+        "id": contact.public_id,
+        "version": contact.version,
+        "country": contact.country_code,
+        "area": area.slug,
+        "languages": " ".join(contact.languages or []),
+        "round_the_clock": "yes" if contact.has_24_7 else "no",
+        "schedule": schedule_key(contact),
+        "rank": contact.rank,
+        "main": "\n".join(part for part in main if part),
+        "other": "\n".join(part for part in other if part),
+        "digits": " ".join(sorted(digits)),
+    }

@@ -1,0 +1,599 @@
+"""The search projection: a Whoosh index following the Change log. The one `whoosh` import.
+
+User text never reaches Whoosh's query parser: queries are built here from folded words.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import re
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+from whoosh import index as whoosh_index
+from whoosh import scoring, sorting
+from whoosh.analysis import Filter, RegexTokenizer
+from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.index import LockError
+from whoosh.query import And, Every, FuzzyTerm, Or, Prefix, Query, Term
+
+from ..extensions import db
+from ..models import Change, Contact, ContactStatus, Entity
+from ..models.hours import availability
+from .documents import search_document
+from .text import fold
+
+log = logging.getLogger(__name__)
+
+MAX_QUERY_CHARACTERS = 200
+MAX_WORDS = 8
+MAX_EXPANDED_WORD = 30  # longer words are matched exactly: no prefix or typo expansion
+WRITER_TIMEOUT_S = 20.0  # waiting for another process's writer; then the next catch-up applies it
+FACETS = ("country", "area", "languages", "round_the_clock")
+PHONE_LIKE = re.compile(r"^[\d\s()+\-./]+$")
+
+
+class FoldFilter(Filter):
+    """Case and accent folding, the same in the index and in queries."""
+
+    def __call__(self, tokens):  # type: ignore[no-untyped-def]
+        for token in tokens:
+            token.text = fold(token.text)
+            yield token
+
+
+ANALYZER = RegexTokenizer(r"\w+") | FoldFilter()
+SCHEMA = Schema(
+    id=ID(stored=True, unique=True),
+    version=NUMERIC(stored=True),
+    country=ID(sortable=True),
+    area=ID(sortable=True),
+    languages=KEYWORD(),
+    round_the_clock=ID(sortable=True),
+    schedule=ID(),
+    order=NUMERIC(sortable=True),  # calling order, then 24/7 first: breaks score ties
+    main=TEXT(analyzer=ANALYZER, phrase=False, spelling=True),
+    other=TEXT(analyzer=ANALYZER, phrase=False),
+    digits=KEYWORD(),
+)
+
+
+# --- queries ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    text: str = ""
+    country: str = ""
+    area: str = ""
+    language: str = ""
+    only_24_7: bool = False
+    reachable_now: bool = False
+    page: int = 1
+    per_page: int = 20
+
+    @property
+    def has_filters(self) -> bool:
+        return bool(
+            self.country or self.area or self.language or self.only_24_7 or self.reachable_now
+        )
+
+
+@dataclass
+class SearchResults:
+    contacts: list[Contact]
+    total: int
+    page: int
+    per_page: int
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    words: list[str] = field(default_factory=list)  # folded words to highlight
+    expanded: set[str] = field(default_factory=set)  # words a typo was taken for
+    message: str = ""  # "too_long", "too_many_words", "nothing_to_search"
+    degraded: bool = False  # the index was not usable: a plain database search answered
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def clean_text(text: str) -> tuple[str, str]:
+    """User text made safe to read: control characters dropped, length capped."""
+    message = ""
+    text = "".join(char if char.isprintable() else " " for char in text or "")
+    if len(text) > MAX_QUERY_CHARACTERS:
+        text, message = text[:MAX_QUERY_CHARACTERS], "too_long"
+    return " ".join(text.split()), message
+
+
+def transpositions(word: str) -> list[str]:
+    """ "jamiaca" -> "ajmiaca", "jmaiaca", "jaimaca", ..., "jamaica": a swap is one typo."""
+    return [
+        word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+        for i in range(len(word) - 1)
+        if word[i] != word[i + 1]
+    ]
+
+
+def build_query(
+    text: str, known: Callable[[str, str], bool] = lambda field, word: True
+) -> tuple[Query | None, list[str], str]:
+    """A Whoosh query built from the words of ``text`` (never parsed), the words, a message.
+
+    ``known(field, word)`` says whether the index has the word: typo tolerance is only
+    spent on words it does not have, which keeps common searches cheap.
+    """
+    text, message = clean_text(text)
+    digits = "".join(char for char in text if char.isdigit())
+    if text and PHONE_LIKE.match(text) and len(digits) >= 3:
+        return Prefix("digits", digits), [], message
+    tokens = [token.text for token in ANALYZER(text)]
+    if len(tokens) > MAX_WORDS:
+        tokens, message = tokens[:MAX_WORDS], message or "too_many_words"
+    if not tokens:
+        return None, [], message or ("nothing_to_search" if text else "")
+    clauses = []
+    for position, token in enumerate(tokens):
+        last = position == len(tokens) - 1
+        exact = known("main", token)
+        options: list[Query] = [Term("main", token, boost=4.0)] if exact else []
+        if known("other", token):
+            options.append(Term("other", token, boost=0.5))
+        if len(token) <= MAX_EXPANDED_WORD and (last or not exact):
+            if len(token) >= (2 if last else 3):  # as-you-type: the last word may be unfinished
+                options.append(Prefix("main", token, boost=2.0))
+            if token.isdigit() and len(token) >= 3:
+                options.append(Prefix("digits", token))
+            if not exact and len(token) >= 4 and not token.isdigit():
+                swapped = [word for word in transpositions(token) if known("main", word)]
+                options.extend(Term("main", word, boost=1.0) for word in swapped)
+                distance = 2 if len(token) >= 8 else 1
+                options.append(
+                    FuzzyTerm("main", token, boost=1.0, maxdist=distance, prefixlength=1)
+                )
+        clauses.append(Or(options) if options else Term("main", token))
+    return And(clauses), tokens, message
+
+
+# --- the index -------------------------------------------------------------------------------
+
+
+class SearchIndex:
+    """One index folder, opened once per process; searchers are reused and refreshed."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.cursor_file = path.parent / f"{path.name}.cursor"
+        self._lock = threading.RLock()
+        self._index = None
+        self._searcher = None
+        self._filter_cache: dict[tuple[str, str], object] = {}
+        self._schedule_cache: tuple[int, object] | None = None
+        self.broken = False
+
+    # opening ---------------------------------------------------------------------------------
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        if self._index is None:
+            if whoosh_index.exists_in(str(self.path)):
+                self._index = whoosh_index.open_dir(str(self.path))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._index = whoosh_index.create_in(str(self.path), SCHEMA)
+                self.write_cursor(0)
+        return self._index
+
+    def searcher(self):  # type: ignore[no-untyped-def]
+        with self._lock:
+            ix = self._open()
+            if self._searcher is None:
+                self._searcher = ix.searcher(weighting=scoring.BM25F(B=0.0))
+            elif not self._searcher.up_to_date():
+                self._searcher = self._searcher.refresh()
+                self._filter_cache = {}
+                self._schedule_cache = None
+            return self._searcher
+
+    def reset(self) -> None:
+        with self._lock:
+            self._index = None
+            self._searcher = None
+            self._filter_cache = {}
+            self._schedule_cache = None
+
+    # the cursor --------------------------------------------------------------------------------
+
+    def read_cursor(self) -> int:
+        try:
+            return int(self.cursor_file.read_text().strip() or 0)
+        except (FileNotFoundError, ValueError):
+            return 0
+
+    def write_cursor(self, seq: int) -> None:
+        temporary = self.cursor_file.with_suffix(f".tmp{os.getpid()}")
+        temporary.write_text(str(seq))
+        os.replace(temporary, self.cursor_file)
+
+    # following the change log -----------------------------------------------------------------
+
+    def catch_up(self, block: bool = True) -> int:
+        """Apply every change after the cursor; returns how many contacts were written."""
+        ix = self._open()
+        try:
+            writer = ix.writer(timeout=WRITER_TIMEOUT_S if block else 0.0, delay=0.05)
+        except LockError:
+            if block:
+                log.warning(
+                    "search index busy for %.0f s: left to the next catch-up", WRITER_TIMEOUT_S
+                )
+            return 0
+        try:
+            # Read under the writer lock, so a change committed before we got it is included.
+            cursor = self.read_cursor()
+            last = db.session.scalar(select(func.max(Change.seq))) or 0
+            if last <= cursor:
+                writer.cancel()
+                return 0
+            public_ids = list(
+                dict.fromkeys(
+                    db.session.scalars(
+                        select(Change.entity_id)
+                        .where(
+                            Change.seq > cursor,
+                            Change.seq <= last,
+                            Change.entity == Entity.CONTACT.value,
+                        )
+                        .order_by(Change.seq)
+                    )
+                )
+            )
+            written = self._write(writer, public_ids)
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        finally:
+            db.session.rollback()  # end the read transaction
+        self.write_cursor(last)
+        return written
+
+    def _write(self, writer, public_ids: list[str]) -> int:  # type: ignore[no-untyped-def]
+        written = 0
+        for start in range(0, len(public_ids), 500):
+            chunk = public_ids[start : start + 500]
+            contacts = {
+                contact.public_id: contact
+                for contact in db.session.scalars(
+                    select(Contact)
+                    .where(Contact.public_id.in_(chunk))
+                    .options(selectinload(Contact.channels))
+                )
+            }
+            for public_id in chunk:
+                contact = contacts.get(public_id)
+                if contact is None or contact.status != ContactStatus.ACTIVE.value:
+                    writer.delete_by_term("id", public_id)
+                else:
+                    writer.update_document(**index_fields(contact))
+                    written += 1
+        return written
+
+    def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
+        """Build a fresh index beside the old one, then swap it in."""
+        started_at = db.session.scalar(select(func.max(Change.seq))) or 0
+        fresh = self.path.parent / f"{self.path.name}.rebuild-{os.getpid()}"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        _remove_abandoned_builds(self.path)
+        shutil.rmtree(fresh, ignore_errors=True)
+        fresh.mkdir(parents=True)
+        ix = whoosh_index.create_in(str(fresh), SCHEMA)
+        writer = ix.writer(procs=1, limitmb=256)
+        count = 0
+        last_id = 0
+        try:
+            while True:
+                batch = list(
+                    db.session.scalars(
+                        select(Contact)
+                        .where(Contact.status == ContactStatus.ACTIVE.value, Contact.id > last_id)
+                        .order_by(Contact.id)
+                        .limit(1000)
+                        .options(selectinload(Contact.channels))
+                    )
+                )
+                if not batch:
+                    break
+                for contact in batch:
+                    writer.add_document(**index_fields(contact))
+                last_id = batch[-1].id
+                count += len(batch)
+                if progress:
+                    progress(len(batch))
+                db.session.expunge_all()
+            writer.commit(optimize=True)
+        except BaseException:
+            writer.cancel()
+            shutil.rmtree(fresh, ignore_errors=True)
+            raise
+        finally:
+            db.session.rollback()
+        with self._lock:
+            old = self.path.parent / f"{self.path.name}.old-{os.getpid()}"
+            if self.path.exists():
+                os.replace(self.path, old)
+            os.replace(fresh, self.path)
+            shutil.rmtree(old, ignore_errors=True)
+            self.reset()
+            self.broken = False
+        # Changes made while building are applied on top: updates are idempotent.
+        self.write_cursor(started_at)
+        self.catch_up()
+        return count
+
+    def check(self) -> list[str]:
+        """Differences between the index and the database's active contacts."""
+        indexed = {
+            fields["id"]: fields["version"] for fields in self.searcher().all_stored_fields()
+        }
+        stored = dict(
+            db.session.execute(
+                select(Contact.public_id, Contact.version).where(
+                    Contact.status == ContactStatus.ACTIVE.value
+                )
+            ).all()
+        )
+        differences = []
+        for public_id in sorted(stored.keys() - indexed.keys()):
+            differences.append(f"missing from the index: {public_id}")
+        for public_id in sorted(indexed.keys() - stored.keys()):
+            differences.append(f"in the index but not an active contact: {public_id}")
+        for public_id in sorted(stored.keys() & indexed.keys()):
+            if stored[public_id] != indexed[public_id]:
+                differences.append(
+                    f"{public_id}: index has version {indexed[public_id]}, "
+                    f"database {stored[public_id]}"
+                )
+        return differences
+
+    # searching -----------------------------------------------------------------------------------
+
+    def _docs(self, searcher, fieldname: str, value: str):  # type: ignore[no-untyped-def]
+        key = (fieldname, value)
+        if key not in self._filter_cache:
+            self._filter_cache[key] = set(searcher.docs_for_query(Term(fieldname, value)))
+        return self._filter_cache[key]
+
+    def _open_now(self, searcher, now: datetime):  # type: ignore[no-untyped-def]
+        minute = int(now.timestamp() // 60)
+        if self._schedule_cache and self._schedule_cache[0] == minute:
+            return self._schedule_cache[1]
+        import json
+
+        open_docs: set[int] = set()
+        for raw in searcher.lexicon("schedule"):
+            key = raw.decode("utf-8")
+            if key == "always":
+                is_open = True
+            else:
+                time_zone, hours = json.loads(key)
+                is_open = availability(False, hours, time_zone, now).is_open
+            if is_open:
+                open_docs |= set(searcher.docs_for_query(Term("schedule", key)))
+        self._schedule_cache = (minute, open_docs)
+        return open_docs
+
+    def search(self, request: SearchQuery, now: datetime) -> SearchResults:
+        searcher = self.searcher()
+        reader = searcher.reader()
+        query, words, message = build_query(
+            request.text, lambda field, word: reader.doc_frequency(field, word) > 0
+        )
+        results = SearchResults([], 0, request.page, request.per_page, words=words, message=message)
+        if query is None:
+            if not request.has_filters:
+                return results
+            query = Every()
+        allowed = None
+        for fieldname, value in (
+            ("country", request.country),
+            ("area", request.area),
+            ("languages", request.language),
+        ):
+            if value:
+                docs = self._docs(searcher, fieldname, value)
+                allowed = docs if allowed is None else allowed & docs
+        if request.only_24_7:
+            docs = self._docs(searcher, "round_the_clock", "yes")
+            allowed = docs if allowed is None else allowed & docs
+        if request.reachable_now:
+            docs = self._open_now(searcher, now)
+            allowed = docs if allowed is None else allowed & docs
+        facets = {
+            "country": sorting.FieldFacet("country"),
+            "area": sorting.FieldFacet("area"),
+            "languages": sorting.FieldFacet("languages", allow_overlap=True),
+            "round_the_clock": sorting.FieldFacet("round_the_clock"),
+        }
+        hits = searcher.search_page(
+            query,
+            request.page,
+            pagelen=request.per_page,
+            filter=allowed if allowed is not None else None,
+            sortedby=[sorting.ScoreFacet(), sorting.FieldFacet("order")],
+            groupedby=facets,
+            maptype=sorting.Count,
+        )
+        results.total = hits.total
+        results.facets = {name: dict(hits.results.groups(name)) for name in FACETS}
+        ids = [hit["id"] for hit in hits]
+        if words:
+            results.expanded = fuzzy_expansions(query, searcher)
+        by_id = (
+            {
+                contact.public_id: contact
+                for contact in db.session.scalars(select(Contact).where(Contact.public_id.in_(ids)))
+            }
+            if ids
+            else {}
+        )
+        results.contacts = [by_id[public_id] for public_id in ids if public_id in by_id]
+        return results
+
+
+def fuzzy_expansions(query: Query, searcher) -> set[str]:  # type: ignore[no-untyped-def]
+    """The indexed words a typo was taken for, so that they are highlighted too."""
+    found: set[str] = set()
+    for node in query.leaves():
+        if isinstance(node, FuzzyTerm):
+            for fieldname, text in node.existing_terms(searcher.reader(), expand=True):
+                if fieldname == "main":
+                    found.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+    return found
+
+
+def index_fields(contact: Contact) -> dict:
+    document = search_document(contact)
+    document["order"] = document.pop("rank") * 2 + (0 if contact.has_24_7 else 1)
+    return document
+
+
+def _remove_abandoned_builds(path: Path) -> None:
+    """Folders of rebuilds whose process died (killed mid-build) are removed."""
+    for folder in path.parent.glob(f"{path.name}.rebuild-*"):
+        pid = folder.name.rsplit("-", 1)[-1]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except PermissionError:
+            pass  # alive, someone else's
+
+
+# --- one index per process and folder ------------------------------------------------------------
+
+_INDEXES: dict[str, SearchIndex] = {}
+_REGISTRY_LOCK = threading.Lock()
+
+
+def index_for_app() -> SearchIndex | None:
+    folder = current_app.config.get("SEARCH_INDEX_DIR") or ""
+    if not folder:
+        return None
+    with _REGISTRY_LOCK:
+        if folder not in _INDEXES:
+            _INDEXES[folder] = SearchIndex(Path(folder))
+        return _INDEXES[folder]
+
+
+def catch_up_after_commit() -> None:
+    """The hook run after every committed write; a failure is logged, the write stands."""
+    index = index_for_app()
+    if index is None or index.broken:
+        return
+    try:
+        index.catch_up(block=True)
+    except Exception:
+        log.exception("search index: catch-up after a write failed; the next one will retry")
+        mark_broken(index)
+
+
+READ_ERRORS = (
+    OSError,
+    EOFError,
+    ValueError,
+    KeyError,
+    IndexError,
+    AttributeError,
+    TypeError,
+    LookupError,
+)
+
+
+def mark_broken(index: SearchIndex) -> None:
+    """Note the index is unusable and rebuild it in the background (one process at a time)."""
+    if index.broken:
+        return
+    index.broken = True
+    index.reset()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def rebuild() -> None:
+        lock_path = index.path.parent / f"{index.path.name}.rebuild-lock"
+        with open(lock_path, "w") as lock_file:
+            try:
+                fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                log.info("search index: another process is rebuilding it")
+                return
+            with app.app_context():
+                started = time.monotonic()
+                try:
+                    count = index.rebuild()
+                except Exception:
+                    log.exception("search index: background rebuild failed")
+                    return
+                finally:
+                    db.session.remove()
+                log.warning(
+                    "search index: rebuilt %d contacts in %.1f s", count, time.monotonic() - started
+                )
+
+    threading.Thread(target=rebuild, name="search-rebuild", daemon=True).start()
+
+
+def search_contacts(
+    request: SearchQuery,
+    now: datetime,
+    fallback: Callable[[str, int, int], tuple[list[Contact], int]],
+) -> SearchResults:
+    """Search with the index; if it is missing or broken, answer from the database instead."""
+    index = index_for_app()
+    if index is not None and not index.broken:
+        try:
+            if index.read_cursor() < (db.session.scalar(select(func.max(Change.seq))) or 0):
+                index.catch_up(block=False)  # a write another process did not get to index
+            return index.search(request, now)
+        except (*READ_ERRORS, LockError):
+            log.exception("search index unusable: answering from the database, rebuilding")
+            db.session.rollback()
+            mark_broken(index)
+    text, message = clean_text(request.text)
+    contacts, total = fallback(text, request.page, request.per_page)
+    return SearchResults(
+        contacts,
+        total,
+        request.page,
+        request.per_page,
+        words=[token.text for token in ANALYZER(text)][:MAX_WORDS],
+        message=message,
+        degraded=index is not None,
+    )
+
+
+def rebuild_index(progress: Callable[[int], None] | None = None) -> int:
+    index = index_for_app()
+    if index is None:
+        raise RuntimeError("SEARCH_INDEX_DIR is empty: search is turned off")
+    return index.rebuild(progress)
+
+
+def check_index() -> list[str]:
+    index = index_for_app()
+    if index is None:
+        raise RuntimeError("SEARCH_INDEX_DIR is empty: search is turned off")
+    return index.check()
+
+
+def iter_words(texts: Iterable[str]) -> list[str]:
+    return [token.text for text in texts for token in ANALYZER(text)]

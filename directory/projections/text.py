@@ -1,0 +1,31 @@
+"""Text as search sees it: folded (case and accents), split into words, phone digits."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+WORD = re.compile(r"\w+")
+JOINERS = re.compile(r"['’‘`´\-‐‑‒–—.\s]+")
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form: "Protección" -> "proteccion", "Straße" -> "strasse"."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall(fold(text))
+
+
+def joined(text: str) -> str:
+    """O'Neil -> oneil, Hernández-Ruiz -> hernandezruiz: names as people also type them."""
+    return fold(JOINERS.sub("", text or ""))
+
+
+def digit_runs(value: str) -> set[str]:
+    """Every suffix of a phone number's digits, 3 digits or more: a prefix search on these
+    finds the number by any run of its digits (448-2222, 767 448, 7674482222)."""
+    digits = "".join(char for char in value if char.isdigit())
+    return {digits[start:] for start in range(len(digits) - 2)}
