@@ -126,13 +126,14 @@ def search_rebuild_command() -> None:
 
     from .extensions import db
     from .models import Contact, ContactStatus
-    from .projections.search import rebuild_index
+    from .projections.search import REBUILD_PROCESSES, rebuild_index
 
     total = db.session.scalar(
         select(func.count()).select_from(Contact).where(Contact.status == ContactStatus.ACTIVE)
     )
     with click.progressbar(length=total or 0, label="Indexing contacts", file=sys.stderr) as bar:
-        count = rebuild_index(progress=bar.update)
+        workers = REBUILD_PROCESSES if (total or 0) >= 5000 else 1
+        count = rebuild_index(progress=bar.update, processes=workers)
     click.echo(f"Indexed {count} active contacts.")
 
 

@@ -22,7 +22,7 @@ def schedule_key(contact: Contact) -> str:
 
 def search_document(contact: Contact) -> dict[str, Any]:
     """The fields the index keeps for one active contact."""
-    country, area = contact.country, contact.area
+    area = contact.area
     holder = [contact.holder_honorific, contact.holder_given_name, contact.holder_family_name]
     names = [part for part in holder if part]
     emails = [c.value for c in contact.channels if c.kind == ChannelKind.EMAIL]
@@ -33,12 +33,11 @@ def search_document(contact: Contact) -> dict[str, Any]:
         contact.organisation,
         contact.unit,
         contact.city,
-        country.code,
-        *country.names.values(),
-        *area.names.values(),
-        *(term for terms in area.synonyms.values() for term in terms),
         *emails,
     ]
+    # State and area names (four languages, synonyms) are matched at query time against the
+    # reference data and become filters on the country and area fields: kept out of every
+    # document, they cost nothing to index.
     if contact.holder_kind.value == "vacant":
         main.append("vacant vacante vago")
     other = [

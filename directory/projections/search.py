@@ -35,9 +35,35 @@ from .text import fold
 
 log = logging.getLogger(__name__)
 
+
+def _remember_missing_columns() -> None:
+    """Whoosh 2.7 looks for a field's length column on disk for every posting of a field that
+    has none (ID and KEYWORD fields), indexing and searching alike: 170,000 file-exists calls
+    for 5,000 contacts. A segment's columns never change, so the answer is kept."""
+    from whoosh.codec import whoosh3
+
+    reader_class = whoosh3.W3PerDocReader
+    if getattr(reader_class, "_directory_patched", False):
+        return
+    original = reader_class._cached_reader
+
+    def cached_reader(self, fieldname, column):  # type: ignore[no-untyped-def]
+        if fieldname in self._readers:
+            return self._readers[fieldname]
+        reader = original(self, fieldname, column)
+        self._readers[fieldname] = reader  # None too: the column is known to be absent
+        return reader
+
+    reader_class._cached_reader = cached_reader
+    reader_class._directory_patched = True
+
+
+_remember_missing_columns()
+
 MAX_QUERY_CHARACTERS = 200
 MAX_WORDS = 8
 MAX_EXPANDED_WORD = 30  # longer words are matched exactly: no prefix or typo expansion
+REBUILD_PROCESSES = max(1, min(2, os.cpu_count() or 1))
 WRITER_TIMEOUT_S = 20.0  # waiting for another process's writer; then the next catch-up applies it
 FACETS = ("country", "area", "languages", "round_the_clock")
 PHONE_LIKE = re.compile(r"^[\d\s()+\-./]+$")
@@ -48,7 +74,8 @@ class FoldFilter(Filter):
 
     def __call__(self, tokens):  # type: ignore[no-untyped-def]
         for token in tokens:
-            token.text = fold(token.text)
+            text = token.text
+            token.text = text.lower() if text.isascii() else fold(text)
             yield token
 
 
@@ -115,6 +142,80 @@ def clean_text(text: str) -> tuple[str, str]:
     return " ".join(text.split()), message
 
 
+@dataclass(frozen=True)
+class Vocabulary:
+    """Words of the member states' and areas' names and synonyms, in four languages."""
+
+    countries: dict[str, frozenset[str]]  # folded word -> country codes
+    areas: dict[str, frozenset[str]]  # folded word -> area slugs
+
+    @classmethod
+    def from_reference(cls) -> Vocabulary:
+        from ..reference import AREAS, COUNTRIES
+
+        countries: dict[str, set[str]] = {}
+        for country in COUNTRIES:
+            for text in (country.code, *country.names.values()):
+                for token in ANALYZER(text):
+                    countries.setdefault(token.text, set()).add(country.code)
+        areas: dict[str, set[str]] = {}
+        for area in AREAS:
+            texts = [*area.names.values()]
+            texts += [term for terms in area.synonyms.values() for term in terms]
+            for text in texts:
+                for token in ANALYZER(text):
+                    if len(token.text) > 2:  # "de", "la": not a reason to match an area
+                        areas.setdefault(token.text, set()).add(area.slug)
+        return cls(
+            {word: frozenset(codes) for word, codes in countries.items()},
+            {word: frozenset(slugs) for word, slugs in areas.items()},
+        )
+
+    def lookup(self, table: dict[str, frozenset[str]], token: str, last: bool) -> set[str]:
+        found = set(table.get(token, ()))
+        if last and len(token) >= 2:
+            for word, values in table.items():
+                if word.startswith(token):
+                    found |= values
+        if not found and len(token) >= 4:
+            distance = 2 if len(token) >= 8 else 1
+            for word, values in table.items():
+                if (
+                    abs(len(word) - len(token)) <= distance
+                    and typo_distance(word, token, distance) <= distance
+                ):
+                    found |= values
+        return found
+
+
+def typo_distance(a: str, b: str, limit: int) -> int:
+    """Edits between two words, a swap of neighbours counting as one (Damerau); stops early
+    past ``limit``."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, start=1):
+        current = [i] + [0] * len(b)
+        for j, char_b in enumerate(b, start=1):
+            cost = 0 if char_a == char_b else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+_VOCABULARY: Vocabulary | None = None
+
+
+def vocabulary() -> Vocabulary:
+    global _VOCABULARY
+    if _VOCABULARY is None:
+        _VOCABULARY = Vocabulary.from_reference()
+    return _VOCABULARY
+
+
 def transpositions(word: str) -> list[str]:
     """ "jamiaca" -> "ajmiaca", "jmaiaca", "jaimaca", ..., "jamaica": a swap is one typo."""
     return [
@@ -122,6 +223,11 @@ def transpositions(word: str) -> list[str]:
         for i in range(len(word) - 1)
         if word[i] != word[i + 1]
     ]
+
+
+def digits_query(digits: str) -> Query:
+    groups = sorted({digits[start : start + 3] for start in range(len(digits) - 2)})
+    return And([Term("digits", group) for group in groups])
 
 
 def build_query(
@@ -135,7 +241,7 @@ def build_query(
     text, message = clean_text(text)
     digits = "".join(char for char in text if char.isdigit())
     if text and PHONE_LIKE.match(text) and len(digits) >= 3:
-        return Prefix("digits", digits), [], message
+        return digits_query(digits), [], message
     tokens = [token.text for token in ANALYZER(text)]
     if len(tokens) > MAX_WORDS:
         tokens, message = tokens[:MAX_WORDS], message or "too_many_words"
@@ -152,7 +258,7 @@ def build_query(
             if len(token) >= (2 if last else 3):  # as-you-type: the last word may be unfinished
                 options.append(Prefix("main", token, boost=2.0))
             if token.isdigit() and len(token) >= 3:
-                options.append(Prefix("digits", token))
+                options.append(digits_query(token))
             if not exact and len(token) >= 4 and not token.isdigit():
                 swapped = [word for word in transpositions(token) if known("main", word)]
                 options.extend(Term("main", word, boost=1.0) for word in swapped)
@@ -160,6 +266,14 @@ def build_query(
                 options.append(
                     FuzzyTerm("main", token, boost=1.0, maxdist=distance, prefixlength=1)
                 )
+        names = vocabulary()
+        options += [
+            Term("country", code, boost=3.0)
+            for code in sorted(names.lookup(names.countries, token, last))
+        ]
+        options += [
+            Term("area", slug, boost=2.0) for slug in sorted(names.lookup(names.areas, token, last))
+        ]
         clauses.append(Or(options) if options else Term("main", token))
     return And(clauses), tokens, message
 
@@ -198,7 +312,7 @@ class SearchIndex:
             if self._searcher is None:
                 self._searcher = ix.searcher(weighting=scoring.BM25F(B=0.0))
             elif not self._searcher.up_to_date():
-                self._searcher = self._searcher.refresh()
+                self._searcher = ix.searcher(weighting=scoring.BM25F(B=0.0))  # not refresh()
                 self._filter_cache = {}
                 self._schedule_cache = None
             return self._searcher
@@ -287,8 +401,11 @@ class SearchIndex:
                     written += 1
         return written
 
-    def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
-        """Build a fresh index beside the old one, then swap it in."""
+    def rebuild(self, progress: Callable[[int], None] | None = None, processes: int = 1) -> int:
+        """Build a fresh index beside the old one, then swap it in.
+
+        ``processes`` > 1 forks indexing workers: only from a command, never from a thread of
+        a running server (forking a threaded process is unsafe)."""
         started_at = db.session.scalar(select(func.max(Change.seq))) or 0
         fresh = self.path.parent / f"{self.path.name}.rebuild-{os.getpid()}"
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -296,7 +413,12 @@ class SearchIndex:
         shutil.rmtree(fresh, ignore_errors=True)
         fresh.mkdir(parents=True)
         ix = whoosh_index.create_in(str(fresh), SCHEMA)
-        writer = ix.writer(procs=1, limitmb=256)
+        # Both cores; the two segments are left as they are (merging them costs more than it
+        # saves at this size).
+        if processes > 1:
+            writer = ix.writer(procs=processes, limitmb=128, multisegment=True)
+        else:
+            writer = ix.writer(limitmb=128)
         count = 0
         last_id = 0
         try:
@@ -319,7 +441,7 @@ class SearchIndex:
                 if progress:
                     progress(len(batch))
                 db.session.expunge_all()
-            writer.commit(optimize=True)
+            writer.commit()
         except BaseException:
             writer.cancel()
             shutil.rmtree(fresh, ignore_errors=True)
@@ -581,11 +703,11 @@ def search_contacts(
     )
 
 
-def rebuild_index(progress: Callable[[int], None] | None = None) -> int:
+def rebuild_index(progress: Callable[[int], None] | None = None, processes: int = 1) -> int:
     index = index_for_app()
     if index is None:
         raise RuntimeError("SEARCH_INDEX_DIR is empty: search is turned off")
-    return index.rebuild(progress)
+    return index.rebuild(progress, processes)
 
 
 def check_index() -> list[str]:

@@ -25,7 +25,8 @@ def joined(text: str) -> str:
 
 
 def digit_runs(value: str) -> set[str]:
-    """Every suffix of a phone number's digits, 3 digits or more: a prefix search on these
-    finds the number by any run of its digits (448-2222, 767 448, 7674482222)."""
+    """The three-digit groups of a phone number's digits. A number holds a run of digits
+    typed as 448-2222, 767 448 or 7674482222 when it holds every group of that run: at most
+    a thousand such words exist, which keeps the index small."""
     digits = "".join(char for char in value if char.isdigit())
-    return {digits[start:] for start in range(len(digits) - 2)}
+    return {digits[start : start + 3] for start in range(len(digits) - 2)}
