@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, current_app, jsonify, request, url_for
 from flask_login import current_user
 from werkzeug.exceptions import BadRequest
 
 from ..extensions import csrf
+from ..search.forms import known_areas, known_countries, read_search_request, run_search
+from ..search.highlight import highlight
 from ..services.actors import Actor
 from ..services.browse import contact_with_history
 from ..services.contacts import (
@@ -20,6 +22,7 @@ from ..services.contacts import (
     update_contact,
 )
 from ..services.errors import NotFound, ValidationFailed, VersionConflict
+from ..web import now, page_number
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer tokens need none; cookie-authenticated writes are checked below
@@ -159,3 +162,52 @@ def delete_contact(public_id: str):  # type: ignore[no-untyped-def]
         return error(428, 'Send the version you read in an If-Match header, as in If-Match: "3".')
     contact = archive_contact(Actor.of(current_user), public_id, expected)
     return _with_etag(jsonify(_represent(contact)), contact)
+
+
+# --- search ------------------------------------------------------------------------------------
+
+MAX_PER_PAGE = 100
+HIGHLIGHTED = ("position_title", "holder_name", "organisation", "unit", "city")
+
+
+@bp.route("/search", methods=["GET"])
+def search():  # type: ignore[no-untyped-def]
+    """The search page's results as JSON: the same parameters, facets, highlighted fields."""
+    raw_per_page = request.args.get("per_page", "")[:4]
+    per_page = (
+        int(raw_per_page)
+        if raw_per_page.isdigit() and 0 < int(raw_per_page) <= MAX_PER_PAGE
+        else current_app.config["CONTACTS_PER_PAGE"]
+    )
+    wanted = read_search_request(
+        request.args, page_number(), per_page, known_countries(), known_areas()
+    )
+    found = run_search(wanted, now())
+    results = []
+    for contact in found.contacts:
+        data = _represent(contact)
+        data["highlights"] = {
+            name: str(highlight(getattr(contact, name), found.words, found.expanded))
+            for name in HIGHLIGHTED
+        }
+        results.append(data)
+    query = wanted.query
+    return jsonify(
+        query=wanted.text,
+        filters={
+            "country": query.country,
+            "area": query.area,
+            "language": query.language,
+            "only_24_7": query.only_24_7,
+            "reachable_now": query.reachable_now,
+        },
+        words=found.words,
+        total=found.total,
+        page=found.page,
+        pages=found.pages,
+        per_page=found.per_page,
+        message=found.message,
+        degraded=found.degraded,
+        facets=found.facets,
+        results=results,
+    )

@@ -21,7 +21,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from whoosh import index as whoosh_index
-from whoosh import scoring, sorting
+from whoosh import scoring
 from whoosh.analysis import Filter, RegexTokenizer
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.index import LockError
@@ -62,11 +62,18 @@ _remember_missing_columns()
 
 MAX_QUERY_CHARACTERS = 200
 MAX_WORDS = 8
+MAX_PAGE = 500
+EXACT_COUNT_LIMIT = 20_000  # above, the total is Whoosh's estimate: counting costs more
+FACET_LIMIT = 5_000  # above, filters are shown without counts
 MAX_EXPANDED_WORD = 30  # longer words are matched exactly: no prefix or typo expansion
 REBUILD_PROCESSES = max(1, min(2, os.cpu_count() or 1))
 WRITER_TIMEOUT_S = 20.0  # waiting for another process's writer; then the next catch-up applies it
 FACETS = ("country", "area", "languages", "round_the_clock")
 PHONE_LIKE = re.compile(r"^[\d\s()+\-./]+$")
+
+
+class IndexSchemaChanged(Exception):
+    """The index on disk was built by an earlier version: it is rebuilt."""
 
 
 class FoldFilter(Filter):
@@ -88,7 +95,8 @@ SCHEMA = Schema(
     languages=KEYWORD(),
     round_the_clock=ID(sortable=True),
     schedule=ID(),
-    order=NUMERIC(sortable=True),  # calling order, then 24/7 first: breaks score ties
+    order=NUMERIC(sortable=True),  # calling order, then 24/7 first
+    language_list=ID(sortable=True),  # the languages as one value, for counting
     main=TEXT(analyzer=ANALYZER, phrase=False, spelling=True),
     other=TEXT(analyzer=ANALYZER, phrase=False),
     digits=KEYWORD(),
@@ -126,6 +134,7 @@ class SearchResults:
     words: list[str] = field(default_factory=list)  # folded words to highlight
     expanded: set[str] = field(default_factory=set)  # words a typo was taken for
     message: str = ""  # "too_long", "too_many_words", "nothing_to_search"
+    estimated: bool = False  # total is an upper estimate (very broad searches)
     degraded: bool = False  # the index was not usable: a plain database search answered
 
     @property
@@ -299,7 +308,11 @@ class SearchIndex:
     def _open(self):  # type: ignore[no-untyped-def]
         if self._index is None:
             if whoosh_index.exists_in(str(self.path)):
-                self._index = whoosh_index.open_dir(str(self.path))
+                opened = whoosh_index.open_dir(str(self.path))
+                if sorted(opened.schema.names()) != sorted(SCHEMA.names()):
+                    opened.close()
+                    raise IndexSchemaChanged(f"{self.path} was built with other fields")
+                self._index = opened
             else:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._index = whoosh_index.create_in(str(self.path), SCHEMA)
@@ -519,7 +532,8 @@ class SearchIndex:
         query, words, message = build_query(
             request.text, lambda field, word: reader.doc_frequency(field, word) > 0
         )
-        results = SearchResults([], 0, request.page, request.per_page, words=words, message=message)
+        page = max(1, min(request.page, MAX_PAGE))
+        results = SearchResults([], 0, page, request.per_page, words=words, message=message)
         if query is None:
             if not request.has_filters:
                 return results
@@ -539,26 +553,23 @@ class SearchIndex:
         if request.reachable_now:
             docs = self._open_now(searcher, now)
             allowed = docs if allowed is None else allowed & docs
-        facets = {
-            "country": sorting.FieldFacet("country"),
-            "area": sorting.FieldFacet("area"),
-            "languages": sorting.FieldFacet("languages", allow_overlap=True),
-            "round_the_clock": sorting.FieldFacet("round_the_clock"),
-        }
-        hits = searcher.search_page(
-            query,
-            request.page,
-            pagelen=request.per_page,
-            filter=allowed if allowed is not None else None,
-            sortedby=[sorting.ScoreFacet(), sorting.FieldFacet("order")],
-            groupedby=facets,
-            maptype=sorting.Count,
-        )
-        results.total = hits.total
-        results.facets = {name: dict(hits.results.groups(name)) for name in FACETS}
-        ids = [hit["id"] for hit in hits]
+        # The best page only: a document's boost (primary first, then a 24/7 line) breaks
+        # ties between equal scores, so no sort over every match is needed.
+        hits = searcher.search(query, limit=page * request.per_page, filter=allowed, terms=False)
+        estimated = hits.estimated_length()
+        results.total = len(hits) if estimated <= EXACT_COUNT_LIMIT else estimated
+        results.estimated = estimated > EXACT_COUNT_LIMIT
+        last_page = max(1, -(-results.total // request.per_page))
+        if page > last_page:
+            results.page = page = last_page
+            hits = searcher.search(
+                query, limit=page * request.per_page, filter=allowed, terms=False
+            )
+        if results.total <= FACET_LIMIT:
+            results.facets = self._facets(searcher, query, allowed)
+        ids = [hit["id"] for hit in hits[(page - 1) * request.per_page : page * request.per_page]]
         if words:
-            results.expanded = fuzzy_expansions(query, searcher)
+            results.expanded = expansions(query, searcher, words)
         by_id = (
             {
                 contact.public_id: contact
@@ -570,21 +581,47 @@ class SearchIndex:
         results.contacts = [by_id[public_id] for public_id in ids if public_id in by_id]
         return results
 
+    def _facets(self, searcher, query: Query, allowed) -> dict[str, dict[str, int]]:  # type: ignore[no-untyped-def]
+        """Counts per filter value among the matches, read from the index's columns."""
+        reader = searcher.reader()
+        columns = {
+            name: reader.column_reader(name)
+            for name in ("country", "area", "round_the_clock", "language_list")
+        }
+        counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+        for docnum in searcher.docs_for_query(query):
+            if allowed is not None and docnum not in allowed:
+                continue
+            for name in ("country", "area", "round_the_clock"):
+                value = columns[name][docnum]
+                counts[name][value] = counts[name].get(value, 0) + 1
+            for code in columns["language_list"][docnum].split():
+                counts["languages"][code] = counts["languages"].get(code, 0) + 1
+        return counts
 
-def fuzzy_expansions(query: Query, searcher) -> set[str]:  # type: ignore[no-untyped-def]
-    """The indexed words a typo was taken for, so that they are highlighted too."""
+
+def expansions(query: Query, searcher, words: list[str]) -> set[str]:  # type: ignore[no-untyped-def]
+    """The indexed words a typo was taken for (swaps and near spellings), to highlight too."""
     found: set[str] = set()
+    asked = set(words)
     for node in query.leaves():
         if isinstance(node, FuzzyTerm):
             for fieldname, text in node.existing_terms(searcher.reader(), expand=True):
                 if fieldname == "main":
                     found.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+        elif isinstance(node, Term) and node.fieldname == "main" and node.text not in asked:
+            found.add(node.text)
     return found
 
 
 def index_fields(contact: Contact) -> dict:
     document = search_document(contact)
-    document["order"] = document.pop("rank") * 2 + (0 if contact.has_24_7 else 1)
+    rank = document.pop("rank")
+    document["order"] = rank * 2 + (0 if contact.has_24_7 else 1)
+    document["language_list"] = document["languages"]
+    # Equal scores are common (lengths do not count): the primary contact, then the one
+    # with a 24/7 line, comes first.
+    document["_boost"] = 1.0 + 0.05 / max(rank, 1) + (0.01 if contact.has_24_7 else 0.0)
     return document
 
 
@@ -628,18 +665,6 @@ def catch_up_after_commit() -> None:
     except Exception:
         log.exception("search index: catch-up after a write failed; the next one will retry")
         mark_broken(index)
-
-
-READ_ERRORS = (
-    OSError,
-    EOFError,
-    ValueError,
-    KeyError,
-    IndexError,
-    AttributeError,
-    TypeError,
-    LookupError,
-)
 
 
 def mark_broken(index: SearchIndex) -> None:
@@ -686,7 +711,7 @@ def search_contacts(
             if index.read_cursor() < (db.session.scalar(select(func.max(Change.seq))) or 0):
                 index.catch_up(block=False)  # a write another process did not get to index
             return index.search(request, now)
-        except (*READ_ERRORS, LockError):
+        except Exception:  # any failure of the index: the database answers instead
             log.exception("search index unusable: answering from the database, rebuilding")
             db.session.rollback()
             mark_broken(index)

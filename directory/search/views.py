@@ -1,20 +1,145 @@
+"""The search page: results, filters with counts, and the fragment that search.js fetches."""
+
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from dataclasses import dataclass
 
-from ..services.browse import simple_search
-from ..web import page_number
+from flask import Blueprint, current_app, render_template, request
+from flask_babel import gettext as _
+
+from ..models import Area, Country
+from ..projections.search import SearchResults
+from ..reference import LANGUAGES
+from ..web import lang, language_name, name_of, now, page_number, sorted_countries
+from .forms import (
+    SearchRequest,
+    known_areas,
+    known_countries,
+    read_search_request,
+    run_search,
+    search_enabled,
+)
+from .highlight import highlight
 
 bp = Blueprint("search", __name__, url_prefix="/search")
-MAX_QUERY_LENGTH = 200
+bp.app_template_filter("highlight")(highlight)
+
+EXAMPLES = ("protección civil", "Jamaica", "coast guard", "duty officer", "876 906")
+PREVIEW_SIZE = 5  # results the home page shows as you type, before "See all"
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str  # the query parameter
+    value: str
+    label: str
+    count: int | None  # None: the index gave no count (no search yet, or no index)
+    active: bool
+
+
+@dataclass(frozen=True)
+class FilterGroup:
+    title: str
+    options: list[Option]
+
+
+@dataclass(frozen=True)
+class Chip:
+    name: str
+    label: str
+
+
+def filter_groups(
+    search: SearchRequest, found: SearchResults, countries: list[Country], areas: list[Area]
+) -> list[FilterGroup]:
+    """Each filter's values with their counts; once counted, values with none are left out."""
+    q = search.query
+    facets = found.facets or {}
+    counted = bool(facets)
+
+    def options(name: str, facet: str, values: list[tuple[str, str]], chosen: str) -> list[Option]:
+        counts = facets.get(facet, {})
+        return [
+            Option(name, value, label, counts.get(value, 0) if counted else None, value == chosen)
+            for value, label in values
+            if not counted or counts.get(value) or value == chosen
+        ]
+
+    spoken = facets.get("languages", {})
+    codes = sorted(spoken, key=lambda code: (-spoken[code], code)) if counted else list(LANGUAGES)
+    if q.language and q.language not in codes:
+        codes.insert(0, q.language)
+    round_the_clock = facets.get("round_the_clock", {}).get("yes", 0) if counted else None
+    groups = [
+        FilterGroup(
+            _("Availability"),
+            [
+                Option("only_24_7", "1", _("24/7 only"), round_the_clock, q.only_24_7),
+                Option("reachable_now", "1", _("Reachable now"), None, q.reachable_now),
+            ],
+        ),
+        FilterGroup(
+            _("Mandate area"),
+            options("area", "area", [(a.slug, name_of(a)) for a in areas], q.area),
+        ),
+        FilterGroup(
+            _("Member state"),
+            options("country", "country", [(c.code, name_of(c)) for c in countries], q.country),
+        ),
+        FilterGroup(
+            _("Language spoken"),
+            options("language", "languages", [(c, language_name(c)) for c in codes], q.language),
+        ),
+    ]
+    return [group for group in groups if group.options]
+
+
+def active_chips(
+    search: SearchRequest, countries: dict[str, Country], areas: dict[str, Area]
+) -> list[Chip]:
+    q = search.query
+    chips = []
+    if q.country:
+        chips.append(Chip("country", name_of(countries[q.country])))
+    if q.area:
+        chips.append(Chip("area", name_of(areas[q.area])))
+    if q.language:
+        chips.append(Chip("language", _("speaks %(language)s", language=language_name(q.language))))
+    if q.only_24_7:
+        chips.append(Chip("only_24_7", _("24/7 only")))
+    if q.reachable_now:
+        chips.append(Chip("reachable_now", _("Reachable now")))
+    return chips
 
 
 @bp.route("")
 def results():  # type: ignore[no-untyped-def]
-    query = " ".join((request.args.get("q") or "").split())
-    message = None
-    if len(query) > MAX_QUERY_LENGTH:
-        query = query[:MAX_QUERY_LENGTH]
-        message = "too_long"
-    found = simple_search(query, page_number(), current_app.config["CONTACTS_PER_PAGE"])
-    return render_template("search/results.html", query=query, found=found, message=message)
+    partial = request.args.get("partial") == "1"
+    preview = partial and request.args.get("preview") == "1"
+    countries = known_countries()
+    areas = known_areas()
+    search = read_search_request(
+        request.args,
+        1 if preview else page_number(),
+        PREVIEW_SIZE if preview else current_app.config["CONTACTS_PER_PAGE"],
+        countries,
+        areas,
+    )
+    found = run_search(search, now())
+    context = {
+        "search": search,
+        "query": search.text,
+        "found": found,
+        "filter_groups": filter_groups(search, found, sorted_countries(countries, lang()), areas),
+        "chips": active_chips(
+            search,
+            {country.code: country for country in countries},
+            {area.slug: area for area in areas},
+        ),
+        "can_filter": search_enabled() and not found.degraded,
+        "examples": EXAMPLES,
+        "preview": preview,
+    }
+    if partial:
+        return render_template("search/_results.html", **context)
+    return render_template("search/results.html", **context)

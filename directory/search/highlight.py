@@ -1,0 +1,74 @@
+"""Matched words wrapped in <mark>, everything else escaped: the `highlight` template filter.
+
+A word is marked when its folded form starts with one of the searched words (the last word
+of an as-you-type search may be unfinished) or is one of the indexed words a typo was taken
+for. Text is escaped piece by piece and only our own <mark> tags are added, so a stored
+``<script>`` stays text however the words fall.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+from markupsafe import Markup, escape
+
+from ..projections.text import JOINERS, fold, joined
+
+# Words joined by an apostrophe or a hyphen, as in O'Neil or Hernández-Ruiz: the index also
+# knows them joined up ("oneil"), so the group is marked whole when only that form matched.
+GROUP = re.compile(r"\w+(?:['’‘`´\-‐‑]\w+)*")
+WORD = re.compile(r"\w+")
+MIN_PREFIX = 2  # a one-letter word is only matched whole, as the index does
+
+
+@lru_cache(maxsize=8192)
+def _folded(word: str) -> str:
+    return fold(word)  # the same organisation and place names come back on every card
+
+
+def _marked_spans(text: str, exact: set[str], prefixes: tuple[str, ...]) -> list[tuple[int, int]]:
+    def matches(piece: str) -> bool:
+        folded = _folded(piece)
+        return folded in exact or folded.startswith(prefixes)
+
+    spans = []
+    for group in GROUP.finditer(text):
+        inner = list(WORD.finditer(group.group()))
+        found = [word.span() for word in inner if matches(word.group())]
+        if found:
+            spans += [(group.start() + start, group.start() + end) for start, end in found]
+        elif len(inner) > 1 and matches(joined(group.group())):
+            spans.append(group.span())
+    return spans
+
+
+def highlight(
+    text: object, words: Iterable[str] | None = (), expanded: Iterable[str] | None = ()
+) -> Markup:
+    """``text`` escaped, with the words matching ``words`` or ``expanded`` in <mark>."""
+    if text is None:
+        return Markup("")
+    if isinstance(text, Markup):
+        text = text.unescape()  # marked up already: read it as the text it shows
+    words = [word for word in words or () if word]
+    exact = set(words) | set(expanded or ())
+    if not exact:
+        return escape(str(text))
+    # Composed, so that an accent typed as a separate mark stays inside its word.
+    text = unicodedata.normalize("NFC", str(text))
+    folded = fold(text)
+    squeezed = JOINERS.sub("", folded)
+    if not any(word in folded or word in squeezed for word in exact):
+        return escape(text)  # most fields of most cards: nothing to mark, one escape
+    prefixes = tuple(word for word in words if len(word) >= MIN_PREFIX)
+    parts: list[Markup] = []
+    position = 0
+    for start, end in _marked_spans(text, exact, prefixes):
+        parts.append(escape(text[position:start]))
+        parts.append(Markup("<mark>%s</mark>") % text[start:end])
+        position = end
+    parts.append(escape(text[position:]))
+    return Markup("").join(parts)
