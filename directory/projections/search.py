@@ -23,6 +23,7 @@ from sqlalchemy.orm import selectinload
 from whoosh import index as whoosh_index
 from whoosh import scoring
 from whoosh.analysis import Filter, RegexTokenizer
+from whoosh.collectors import TimeLimit, TimeLimitCollector
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.index import LockError
 from whoosh.query import And, Every, FuzzyTerm, Or, Prefix, Query, Term
@@ -65,6 +66,7 @@ MAX_WORDS = 8
 MAX_PAGE = 500
 EXACT_COUNT_LIMIT = 20_000  # above, the total is Whoosh's estimate: counting costs more
 FACET_LIMIT = 5_000  # above, filters are shown without counts
+COLLECT_TIME_LIMIT_S = 0.025
 MAX_EXPANDED_WORD = 30  # longer words are matched exactly: no prefix or typo expansion
 REBUILD_PROCESSES = max(1, min(2, os.cpu_count() or 1))
 WRITER_TIMEOUT_S = 20.0  # waiting for another process's writer; then the next catch-up applies it
@@ -433,26 +435,32 @@ class SearchIndex:
         else:
             writer = ix.writer(limitmb=128)
         count = 0
-        last_id = 0
+        # Primaries first, and among them those with a 24/7 line: a search cut short by its
+        # time limit has then seen the contacts people should call first.
+        ids = list(
+            db.session.scalars(
+                select(Contact.id)
+                .where(Contact.status == ContactStatus.ACTIVE.value)
+                .order_by(Contact.rank, Contact.has_24_7.desc(), Contact.id)
+            )
+        )
         try:
-            while True:
-                batch = list(
-                    db.session.scalars(
+            for start in range(0, len(ids), 1000):
+                chunk = ids[start : start + 1000]
+                loaded = {
+                    contact.id: contact
+                    for contact in db.session.scalars(
                         select(Contact)
-                        .where(Contact.status == ContactStatus.ACTIVE.value, Contact.id > last_id)
-                        .order_by(Contact.id)
-                        .limit(1000)
+                        .where(Contact.id.in_(chunk))
                         .options(selectinload(Contact.channels))
                     )
-                )
-                if not batch:
-                    break
-                for contact in batch:
-                    writer.add_document(**index_fields(contact))
-                last_id = batch[-1].id
-                count += len(batch)
+                }
+                for contact_id in chunk:
+                    if contact_id in loaded:
+                        writer.add_document(**index_fields(loaded[contact_id]))
+                count += len(loaded)
                 if progress:
-                    progress(len(batch))
+                    progress(len(chunk))
                 db.session.expunge_all()
             writer.commit()
         except BaseException:
@@ -555,33 +563,72 @@ class SearchIndex:
             allowed = docs if allowed is None else allowed & docs
         # The best page only: a document's boost (primary first, then a 24/7 line) breaks
         # ties between equal scores, so no sort over every match is needed.
-        hits = searcher.search(query, limit=page * request.per_page, filter=allowed, terms=False)
+        if isinstance(query, Every) and allowed is not None:
+            return self._browse(searcher, allowed, results)
+        hits, complete = self._collect(searcher, query, allowed, page * request.per_page)
         estimated = hits.estimated_length()
-        results.total = len(hits) if estimated <= EXACT_COUNT_LIMIT else estimated
-        results.estimated = estimated > EXACT_COUNT_LIMIT
+        if complete and hits.collector.computes_count():
+            results.total = hits.collector.count()
+        elif complete and estimated <= EXACT_COUNT_LIMIT:
+            results.total = len(hits)
+        else:  # a very broad search: the best matches found in time, and an estimate
+            results.total, results.estimated = max(estimated, hits.scored_length()), True
         last_page = max(1, -(-results.total // request.per_page))
         if page > last_page:
             results.page = page = last_page
-            hits = searcher.search(
-                query, limit=page * request.per_page, filter=allowed, terms=False
-            )
-        if results.total <= FACET_LIMIT:
+            hits, complete = self._collect(searcher, query, allowed, page * request.per_page)
+        if complete and not results.estimated and results.total <= FACET_LIMIT:
             results.facets = self._facets(searcher, query, allowed)
         ids = [hit["id"] for hit in hits[(page - 1) * request.per_page : page * request.per_page]]
         if words:
             results.expanded = expansions(query, searcher, words)
-        by_id = (
-            {
-                contact.public_id: contact
-                for contact in db.session.scalars(select(Contact).where(Contact.public_id.in_(ids)))
-            }
-            if ids
-            else {}
-        )
-        results.contacts = [by_id[public_id] for public_id in ids if public_id in by_id]
+        results.contacts = self._load(ids)
         return results
 
-    def _facets(self, searcher, query: Query, allowed) -> dict[str, dict[str, int]]:  # type: ignore[no-untyped-def]
+    def _browse(self, searcher, allowed, results: SearchResults) -> SearchResults:  # type: ignore[no-untyped-def]
+        """Filters without words: the filtered contacts in index order (calling order)."""
+        reader = searcher.reader()
+        matched = sorted(docnum for docnum in allowed if not reader.is_deleted(docnum))
+        results.total = len(matched)
+        last_page = max(1, -(-results.total // results.per_page))
+        results.page = min(results.page, last_page)
+        start = (results.page - 1) * results.per_page
+        if results.total <= FACET_LIMIT:
+            results.facets = self._facets(searcher, None, matched)
+        ids = [
+            searcher.stored_fields(docnum)["id"]
+            for docnum in matched[start : start + results.per_page]
+        ]
+        results.contacts = self._load(ids)
+        return results
+
+    @staticmethod
+    def _load(ids: list[str]) -> list[Contact]:
+        if not ids:
+            return []
+        by_id = {
+            contact.public_id: contact
+            for contact in db.session.scalars(select(Contact).where(Contact.public_id.in_(ids)))
+        }
+        return [by_id[public_id] for public_id in ids if public_id in by_id]
+
+    def _collect(self, searcher, query: Query, allowed, limit: int):  # type: ignore[no-untyped-def]
+        """The top ``limit`` matches, within a time limit. Documents are indexed in calling
+        order (primaries, 24/7 lines first), so a search cut short still has the best ones."""
+        collector = searcher.collector(limit=limit, filter=allowed, terms=False)
+        if query.estimate_size(searcher.reader()) > EXACT_COUNT_LIMIT:
+            collector = TimeLimitCollector(
+                collector,
+                timelimit=COLLECT_TIME_LIMIT_S,
+                use_alarm=False,  # signals only work in the main thread; servers use others
+            )
+        try:
+            searcher.search_with_collector(query, collector)
+        except TimeLimit:
+            return collector.results(), False
+        return collector.results(), True
+
+    def _facets(self, searcher, query: Query | None, allowed) -> dict[str, dict[str, int]]:  # type: ignore[no-untyped-def]
         """Counts per filter value among the matches, read from the index's columns."""
         reader = searcher.reader()
         columns = {
@@ -589,8 +636,9 @@ class SearchIndex:
             for name in ("country", "area", "round_the_clock", "language_list")
         }
         counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
-        for docnum in searcher.docs_for_query(query):
-            if allowed is not None and docnum not in allowed:
+        docnums = allowed if query is None else searcher.docs_for_query(query)
+        for docnum in docnums:
+            if query is not None and allowed is not None and docnum not in allowed:
                 continue
             for name in ("country", "area", "round_the_clock"):
                 value = columns[name][docnum]
