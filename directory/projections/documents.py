@@ -47,10 +47,13 @@ def search_document(contact: Contact) -> dict[str, Any]:
         *(c.label for c in contact.channels),
         *(c.value for c in contact.channels if c.kind not in PHONE_KINDS and c.kind != "email"),
     ]
-    digits: set[str] = set()
-    for channel in contact.channels:
-        if channel.kind in PHONE_KINDS:
-            digits |= digit_runs(channel.value)
+    # One number after another, with a word between them that no search contains, so that a
+    # run of digits never spans two numbers.
+    digits = " | ".join(
+        " ".join(digit_runs(channel.value))
+        for channel in contact.channels
+        if channel.kind in PHONE_KINDS
+    )
     return {
         "id": contact.public_id,
         "version": contact.version,
@@ -62,5 +65,5 @@ def search_document(contact: Contact) -> dict[str, Any]:
         "rank": contact.rank,
         "main": "\n".join(part for part in main if part),
         "other": "\n".join(part for part in other if part),
-        "digits": " ".join(sorted(digits)),
+        "digits": digits,
     }

@@ -22,11 +22,21 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from whoosh import index as whoosh_index
 from whoosh import scoring
-from whoosh.analysis import Filter, RegexTokenizer
+from whoosh.analysis import Filter, RegexTokenizer, SpaceSeparatedTokenizer
 from whoosh.collectors import TimeLimit, TimeLimitCollector
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.index import LockError
-from whoosh.query import And, Every, FuzzyTerm, Or, Prefix, Query, Term
+from whoosh.query import (
+    And,
+    ConstantScoreQuery,
+    Every,
+    FuzzyTerm,
+    Or,
+    Phrase,
+    Prefix,
+    Query,
+    Term,
+)
 
 from ..extensions import db
 from ..models import Change, Contact, ContactStatus, Entity
@@ -101,7 +111,7 @@ SCHEMA = Schema(
     language_list=ID(sortable=True),  # the languages as one value, for counting
     main=TEXT(analyzer=ANALYZER, phrase=False, spelling=True),
     other=TEXT(analyzer=ANALYZER, phrase=False),
-    digits=KEYWORD(),
+    digits=TEXT(analyzer=SpaceSeparatedTokenizer(), phrase=True),
 )
 
 
@@ -237,8 +247,9 @@ def transpositions(word: str) -> list[str]:
 
 
 def digits_query(digits: str) -> Query:
-    groups = sorted({digits[start : start + 3] for start in range(len(digits) - 2)})
-    return And([Term("digits", group) for group in groups])
+    """The digits' three-digit groups, next to each other and in order: a run of the number."""
+    groups = [digits[start : start + 3] for start in range(len(digits) - 2)]
+    return Term("digits", groups[0]) if len(groups) == 1 else Phrase("digits", groups)
 
 
 def build_query(
@@ -547,17 +558,23 @@ class SearchIndex:
                 return results
             query = Every()
         allowed = None
+        # Filters join the query as unscored terms: the intersection then skips through the
+        # smallest posting list instead of testing every match against a set.
+        required: list[Query] = []
         for fieldname, value in (
             ("country", request.country),
             ("area", request.area),
             ("languages", request.language),
+            ("round_the_clock", "yes" if request.only_24_7 else ""),
         ):
             if value:
-                docs = self._docs(searcher, fieldname, value)
-                allowed = docs if allowed is None else allowed & docs
-        if request.only_24_7:
-            docs = self._docs(searcher, "round_the_clock", "yes")
-            allowed = docs if allowed is None else allowed & docs
+                required.append(ConstantScoreQuery(Term(fieldname, value), 0.0))
+        if required and not isinstance(query, Every):
+            query = And([query, *required])
+        elif required:
+            allowed = set.intersection(
+                *(self._docs(searcher, q.child.fieldname, q.child.text) for q in required)
+            )
         if request.reachable_now:
             docs = self._open_now(searcher, now)
             allowed = docs if allowed is None else allowed & docs
@@ -565,20 +582,22 @@ class SearchIndex:
         # ties between equal scores, so no sort over every match is needed.
         if isinstance(query, Every) and allowed is not None:
             return self._browse(searcher, allowed, results)
-        hits, complete = self._collect(searcher, query, allowed, page * request.per_page)
-        estimated = hits.estimated_length()
-        if complete and hits.collector.computes_count():
-            results.total = hits.collector.count()
-        elif complete and estimated <= EXACT_COUNT_LIMIT:
-            results.total = len(hits)
-        else:  # a very broad search: the best matches found in time, and an estimate
-            results.total, results.estimated = max(estimated, hits.scored_length()), True
+        hits, _ = self._collect(searcher, query, allowed, page * request.per_page)
+        broad = query.estimate_size(searcher.reader()) > EXACT_COUNT_LIMIT
+        matched, count, counted = self._match_all(
+            searcher, query, allowed, COLLECT_TIME_LIMIT_S if broad else 10 * COLLECT_TIME_LIMIT_S
+        )
+        if counted:
+            results.total = count
+        else:  # a very broad search: the best matches found in time, and an upper estimate
+            estimate = query.estimate_size(searcher.reader())
+            results.total, results.estimated = max(estimate, count), True
         last_page = max(1, -(-results.total // request.per_page))
         if page > last_page:
             results.page = page = last_page
-            hits, complete = self._collect(searcher, query, allowed, page * request.per_page)
-        if complete and not results.estimated and results.total <= FACET_LIMIT:
-            results.facets = self._facets(searcher, query, allowed)
+            hits, _ = self._collect(searcher, query, allowed, page * request.per_page)
+        if matched is not None:
+            results.facets = self._facets(searcher, None, matched)
         ids = [hit["id"] for hit in hits[(page - 1) * request.per_page : page * request.per_page]]
         if words:
             results.expanded = expansions(query, searcher, words)
@@ -612,6 +631,32 @@ class SearchIndex:
         }
         return [by_id[public_id] for public_id in ids if public_id in by_id]
 
+    @staticmethod
+    def _match_all(searcher, query: Query, allowed, budget_s: float):  # type: ignore[no-untyped-def]
+        """Count the matches by walking the matchers (cheaper than Whoosh's docs_for_query for
+        intersections); keep their numbers for the counts when there are few. Gives up after
+        ``budget_s``: (numbers or None, count so far, finished)."""
+        deadline = time.perf_counter() + budget_s
+        found: list[int] = []
+        count = 0
+        for sub, offset in searcher.leaf_searchers():
+            reader = sub.reader()
+            deletions = reader.has_deletions()
+            matcher = query.matcher(sub)
+            while matcher.is_active():
+                local = matcher.id()
+                docnum = offset + local
+                if (not deletions or not reader.is_deleted(local)) and (
+                    allowed is None or docnum in allowed
+                ):
+                    count += 1
+                    if count <= FACET_LIMIT:
+                        found.append(docnum)
+                matcher.next()
+                if not count & 255 and time.perf_counter() > deadline:
+                    return None, count, False
+        return (found if count <= FACET_LIMIT else None), count, True
+
     def _collect(self, searcher, query: Query, allowed, limit: int):  # type: ignore[no-untyped-def]
         """The top ``limit`` matches, within a time limit. Documents are indexed in calling
         order (primaries, 24/7 lines first), so a search cut short still has the best ones."""
@@ -636,10 +681,11 @@ class SearchIndex:
             for name in ("country", "area", "round_the_clock", "language_list")
         }
         counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
-        docnums = allowed if query is None else searcher.docs_for_query(query)
+        if query is None:
+            docnums = allowed
+        else:
+            docnums = searcher.search(query, limit=None, scored=False, filter=allowed).docs()
         for docnum in docnums:
-            if query is not None and allowed is not None and docnum not in allowed:
-                continue
             for name in ("country", "area", "round_the_clock"):
                 value = columns[name][docnum]
                 counts[name][value] = counts[name].get(value, 0) + 1
@@ -669,7 +715,7 @@ def index_fields(contact: Contact) -> dict:
     document["language_list"] = document["languages"]
     # Equal scores are common (lengths do not count): the primary contact, then the one
     # with a 24/7 line, comes first.
-    document["_boost"] = 1.0 + 0.05 / max(rank, 1) + (0.01 if contact.has_24_7 else 0.0)
+    document["_boost"] = 1.0 + 0.1 / document["order"]
     return document
 
 
@@ -756,6 +802,7 @@ def search_contacts(
     index = index_for_app()
     if index is not None and not index.broken:
         try:
+            index.searcher()  # opens (or creates) the index first: a new one starts at 0
             if index.read_cursor() < (db.session.scalar(select(func.max(Change.seq))) or 0):
                 index.catch_up(block=False)  # a write another process did not get to index
             return index.search(request, now)

@@ -24,9 +24,9 @@ def joined(text: str) -> str:
     return fold(JOINERS.sub("", text or ""))
 
 
-def digit_runs(value: str) -> set[str]:
-    """The three-digit groups of a phone number's digits. A number holds a run of digits
-    typed as 448-2222, 767 448 or 7674482222 when it holds every group of that run: at most
-    a thousand such words exist, which keeps the index small."""
+def digit_runs(value: str) -> list[str]:
+    """A phone number's digits as overlapping three-digit groups, in order: a run of digits
+    typed as 448-2222, 767 448 or 7674482222 is a phrase of these groups. At most a thousand
+    such words exist, which keeps the index small."""
     digits = "".join(char for char in value if char.isdigit())
-    return {digits[start : start + 3] for start in range(len(digits) - 2)}
+    return [digits[start : start + 3] for start in range(len(digits) - 2)]
