@@ -12,8 +12,9 @@ import re
 import shutil
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -74,6 +75,9 @@ _remember_missing_columns()
 MAX_QUERY_CHARACTERS = 200
 MAX_WORDS = 8
 MAX_PAGE = 500
+MAX_PER_PAGE = 1000  # the page and the API ask for at most 100
+MIN_TYPO_WORD, MAX_TYPO_WORD = 4, 15  # typos are forgiven in words of these lengths...
+MAX_TYPO_WORDS = 3  # ...and in this many words of a query: each costs an automaton
 EXACT_COUNT_LIMIT = 20_000  # above, the total is Whoosh's estimate: counting costs more
 FACET_LIMIT = 5_000  # above, filters are shown without counts
 COLLECT_TIME_LIMIT_S = 0.025
@@ -261,7 +265,8 @@ def build_query(
     spent on words it does not have, which keeps common searches cheap.
     """
     text, message = clean_text(text)
-    digits = "".join(char for char in text if char.isdigit())
+    # Any script's digits (full-width, Arabic-Indic) count as the digits they stand for.
+    digits = "".join(str(unicodedata.digit(char, 0)) for char in text if char.isdigit())
     if text and PHONE_LIKE.match(text) and len(digits) >= 3:
         return digits_query(digits), [], message
     tokens = [token.text for token in ANALYZER(text)]
@@ -270,6 +275,7 @@ def build_query(
     if not tokens:
         return None, [], message or ("nothing_to_search" if text else "")
     clauses = []
+    typo_words = 0
     for position, token in enumerate(tokens):
         last = position == len(tokens) - 1
         exact = known("main", token)
@@ -281,7 +287,13 @@ def build_query(
                 options.append(Prefix("main", token, boost=2.0))
             if token.isdigit() and len(token) >= 3:
                 options.append(digits_query(token))
-            if not exact and len(token) >= 4 and not token.isdigit():
+            if (
+                not exact
+                and MIN_TYPO_WORD <= len(token) <= MAX_TYPO_WORD
+                and not token.isdigit()
+                and typo_words < MAX_TYPO_WORDS
+            ):
+                typo_words += 1
                 swapped = [word for word in transpositions(token) if known("main", word)]
                 options.extend(Term("main", word, boost=1.0) for word in swapped)
                 distance = 2 if len(token) >= 8 else 1
@@ -551,6 +563,8 @@ class SearchIndex:
         query, words, message = build_query(
             request.text, lambda field, word: reader.doc_frequency(field, word) > 0
         )
+        if not 1 <= request.per_page <= MAX_PER_PAGE:
+            request = replace(request, per_page=max(1, min(request.per_page, MAX_PER_PAGE)))
         page = max(1, min(request.page, MAX_PAGE))
         results = SearchResults([], 0, page, request.per_page, words=words, message=message)
         if query is None:
