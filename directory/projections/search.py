@@ -253,7 +253,13 @@ def transpositions(word: str) -> list[str]:
 def digits_query(digits: str) -> Query:
     """The digits' three-digit groups, next to each other and in order: a run of the number."""
     groups = [digits[start : start + 3] for start in range(len(digits) - 2)]
-    return Term("digits", groups[0]) if len(groups) == 1 else Phrase("digits", groups)
+    if len(groups) == 1:
+        return Term("digits", groups[0])
+    if len(groups) <= 4:
+        # Up to six digits: matching the groups in order costs seconds on common prefixes
+        # (an area code shared by thousands); the groups in any order are near enough.
+        return And([Term("digits", group) for group in groups])
+    return Phrase("digits", groups)
 
 
 def build_query(

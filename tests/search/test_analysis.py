@@ -250,9 +250,10 @@ def test_phone_like_text_searches_the_digits(text: str, digits: str) -> None:
     found = leaves(query)
     assert {leaf.fieldname for leaf in found} == {"digits"}
     words = [word for leaf in found for word in getattr(leaf, "words", None) or [leaf.text]]
-    # every three digits in a row, in the order typed: a phrase, so the groups must stand
-    # next to each other in the number
+    # every three digits in a row, in the order typed; from seven digits a phrase, so the
+    # groups must stand next to each other in the number
     assert words == windows(digits)
+    assert isinstance(query, Phrase) == (len(digits) >= 7)
 
 
 def test_two_digits_are_not_a_phone_number() -> None:
