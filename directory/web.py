@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import datetime
 from functools import lru_cache
 
@@ -30,6 +29,7 @@ from .models.base import utcnow
 from .models.hours import Availability, availability, group_days
 from .services.tokens import user_for_token
 from .services.users import user_for_session_id
+from .text import fold
 
 LANGUAGE_NAMES = {"en": "English", "es": "Español", "pt": "Português", "fr": "Français"}
 PUBLIC_ENDPOINTS = {
@@ -224,14 +224,8 @@ def init_app(app: Flask) -> None:
     register_error_handlers(app)
 
 
-def sort_key(text: str) -> str:
-    """Accent- and case-insensitive order: Haïti between Guyana and Honduras."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
-
-
 def sorted_countries(countries: list[Country], language: str) -> list[Country]:
-    return sorted(countries, key=lambda country: sort_key(country.name(language)))
+    return sorted(countries, key=lambda country: fold(country.name(language)))
 
 
 def page_number(maximum: int = 100_000) -> int:

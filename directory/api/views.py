@@ -10,10 +10,10 @@ from flask_login import current_user
 from werkzeug.exceptions import BadRequest
 
 from ..extensions import csrf
-from ..search.forms import known_areas, known_countries, read_search_request, run_search
+from ..search.forms import read_search_request, run_search
 from ..search.highlight import highlight
 from ..services.actors import Actor
-from ..services.browse import contact_with_history
+from ..services.browse import active_areas, contact_with_history, member_states
 from ..services.contacts import (
     archive_contact,
     create_contact,
@@ -180,7 +180,7 @@ def search():  # type: ignore[no-untyped-def]
         else current_app.config["CONTACTS_PER_PAGE"]
     )
     wanted = read_search_request(
-        request.args, page_number(), per_page, known_countries(), known_areas()
+        request.args, page_number(), per_page, member_states(), active_areas()
     )
     found = run_search(wanted, now())
     results = []

@@ -49,7 +49,8 @@ from ..services.validation import (
     ContactData,
     clean_contact_data,
 )
-from ..web import day_range_names, format_phone, lang, sort_key
+from ..text import fold
+from ..web import day_range_names, format_phone, lang
 from .labels import FIELD_LABELS
 
 MAX_HOURS_ROWS = 14  # two periods a day is already unusual
@@ -254,7 +255,7 @@ class ContactForm(FlaskForm):
         self.list_errors: dict[str, list[str]] = {"channels": [], "hours": []}
         self._channel_rows: list[int] = []
         language = lang()
-        countries = sorted(COUNTRIES, key=lambda country: sort_key(country.names.get(language, "")))
+        countries = sorted(COUNTRIES, key=lambda country: fold(country.names.get(language, "")))
         self.country.choices = [SelectChoice("", _("Choose a member state"))] + [
             SelectChoice(country.code, country.names.get(language) or country.names["en"])
             for country in countries

@@ -42,6 +42,7 @@ from whoosh.query import (
 from ..extensions import db
 from ..models import Change, Contact, ContactStatus, Entity
 from ..models.hours import availability
+from ..services.paging import Page
 from .documents import search_document
 from .text import fold
 
@@ -816,9 +817,10 @@ def mark_broken(index: SearchIndex) -> None:
 def search_contacts(
     request: SearchQuery,
     now: datetime,
-    fallback: Callable[[str, int, int], tuple[list[Contact], int]],
+    fallback: Callable[[str, int, int], Page],
 ) -> SearchResults:
-    """Search with the index; if it is missing or broken, answer from the database instead."""
+    """Search with the index; if it is missing or broken, answer from the database instead:
+    ``fallback(text, page, per_page)`` is the plain database search."""
     index = index_for_app()
     if index is not None and not index.broken:
         try:
@@ -831,10 +833,10 @@ def search_contacts(
             db.session.rollback()
             mark_broken(index)
     text, message = clean_text(request.text)
-    contacts, total = fallback(text, request.page, request.per_page)
+    found = fallback(text, request.page, request.per_page)
     return SearchResults(
-        contacts,
-        total,
+        found.items,
+        found.total,
         request.page,
         request.per_page,
         words=[token.text for token in ANALYZER(text)][:MAX_WORDS],

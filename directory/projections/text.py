@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from ..text import fold
 
 WORD = re.compile(r"\w+")
 JOINERS = re.compile(r"['’‘`´\-‐‑‒–—.\s]+")
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form: "Protección" -> "proteccion", "Straße" -> "strasse"."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
 
 
 def words(text: str) -> list[str]:

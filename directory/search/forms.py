@@ -10,11 +10,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from ..extensions import db
-from ..models import Area, Contact, Country
+from ..models import Area, Country
 from ..projections.search import (
     MAX_QUERY_CHARACTERS,
     SearchQuery,
@@ -96,25 +94,11 @@ def read_search_request(
     return SearchRequest(query, clean_text(raw)[0])
 
 
-def known_countries() -> list[Country]:
-    return list(db.session.scalars(select(Country)))
-
-
-def known_areas() -> list[Area]:
-    return list(db.session.scalars(select(Area).order_by(Area.position)))
-
-
-def database_search(text: str, page: int, per_page: int) -> tuple[list[Contact], int]:
-    """The plain database search, in the shape search_contacts falls back on."""
-    found = simple_search(text, page, per_page)
-    return found.contacts, found.total
-
-
 def run_search(request: SearchRequest, now: datetime) -> SearchResults:
     """Search; a page past the last one shows the last one rather than an empty page."""
-    found = search_contacts(request.query, now, database_search)
+    found = search_contacts(request.query, now, simple_search)
     if found.total and found.page > found.pages:
-        found = search_contacts(replace(request.query, page=found.pages), now, database_search)
+        found = search_contacts(replace(request.query, page=found.pages), now, simple_search)
     return found
 
 

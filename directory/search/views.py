@@ -10,11 +10,10 @@ from flask_babel import gettext as _
 from ..models import Area, Country
 from ..projections.search import SearchResults
 from ..reference import LANGUAGES
+from ..services.browse import active_areas, member_states
 from ..web import lang, language_name, name_of, now, page_number, sorted_countries
 from .forms import (
     SearchRequest,
-    known_areas,
-    known_countries,
     read_search_request,
     run_search,
     search_enabled,
@@ -116,8 +115,8 @@ def active_chips(
 def results():  # type: ignore[no-untyped-def]
     partial = request.args.get("partial") == "1"
     preview = partial and request.args.get("preview") == "1"
-    countries = known_countries()
-    areas = known_areas()
+    countries = member_states()
+    areas = active_areas()
     search = read_search_request(
         request.args,
         1 if preview else page_number(),

@@ -13,7 +13,8 @@ from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import aliased, lazyload
 
 from ..extensions import db
-from ..models import Change, Contact, Country, Entity, User
+from ..models import Change, Contact, Entity, User
+from .paging import Page, paginate
 
 AUDIT_CSV_HEADER = (
     "seq",
@@ -47,18 +48,6 @@ class AuditEntry:
     country: str | None  # the state the change was about, as the change recorded it
     fields: list[tuple[str, Any, Any]]  # (field, old, new); empty for a creation
     user_id: int | None = None  # for a change of a user account: the account, for a link
-
-
-@dataclass(frozen=True)
-class ListPage:
-    items: list[Any]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
 
 
 def _country_of(change: Change) -> str | None:
@@ -101,13 +90,10 @@ def _audit_statement(filters: AuditFilters) -> Select[tuple[Change]]:
     return statement.order_by(Change.seq.desc())
 
 
-def audit_entries(filters: AuditFilters, page: int, per_page: int) -> ListPage:
+def audit_entries(filters: AuditFilters, page: int, per_page: int) -> Page:
     """One page of the audit log, newest first."""
-    statement = _audit_statement(filters)
-    total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-    changes = list(
-        db.session.scalars(statement.limit(per_page).offset((max(page, 1) - 1) * per_page))
-    )
+    found = paginate(_audit_statement(filters), page, per_page)
+    changes = found.items
     emails = {c.entity_id for c in changes if c.entity == Entity.USER.value}
     ids = (
         dict(db.session.execute(select(User.email, User.id).where(User.email.in_(emails))).all())
@@ -118,7 +104,7 @@ def audit_entries(filters: AuditFilters, page: int, per_page: int) -> ListPage:
         AuditEntry(change, _country_of(change), _fields_of(change), ids.get(change.entity_id))
         for change in changes
     ]
-    return ListPage(entries, total, page, per_page)
+    return Page(entries, found.total, page, per_page)
 
 
 def plain_value(value: Any) -> str:
@@ -192,24 +178,15 @@ class UserFilters:
     country: str | None = None
 
 
-def users_page(filters: UserFilters, page: int, per_page: int) -> ListPage:
+def users_page(filters: UserFilters, page: int, per_page: int) -> Page:
     """Users by e-mail, narrowed to a role and/or a member state."""
     statement = select(User)
     if filters.role:
         statement = statement.where(User.role == filters.role)
     if filters.country:
         statement = statement.where(User.country_code == filters.country.upper())
-    statement = statement.order_by(User.email)
-    total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-    users = list(
-        db.session.scalars(statement.limit(per_page).offset((max(page, 1) - 1) * per_page))
-    )
-    return ListPage(users, total, page, per_page)
+    return paginate(statement.order_by(User.email), page, per_page)
 
 
 def user_by_id(user_id: int) -> User | None:
     return db.session.get(User, user_id)
-
-
-def member_states() -> list[Country]:
-    return list(db.session.scalars(select(Country)))

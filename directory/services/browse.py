@@ -3,7 +3,6 @@ queries whatever the number of contacts."""
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -12,7 +11,9 @@ from sqlalchemy import and_, case, func, or_, select
 
 from ..extensions import db
 from ..models import Area, Change, Channel, Contact, ContactStatus, Country
+from ..text import fold
 from .contacts import is_public_id
+from .paging import Page, paginate
 
 
 class Freshness(StrEnum):
@@ -47,6 +48,10 @@ class Coverage:
         return len(self.countries) * len(self.areas) - sum(
             1 for cell in self.cells.values() if cell.count
         )
+
+
+def member_states() -> list[Country]:
+    return list(db.session.scalars(select(Country)))
 
 
 def active_areas() -> list[Area]:
@@ -161,26 +166,6 @@ def area_contacts(slug: str, per_country: int) -> tuple[Area, list[Country], Lis
     return area, countries, Listing(groups, _totals(Contact.country_code, filters))
 
 
-@dataclass(frozen=True)
-class Page:
-    contacts: list[Contact]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-
-def _paginate(statement, page: int, per_page: int) -> Page:  # type: ignore[no-untyped-def]
-    total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-    contacts = list(
-        db.session.scalars(statement.limit(per_page).offset((max(page, 1) - 1) * per_page))
-    )
-    return Page(contacts, total, page, per_page)
-
-
 def country_area_page(
     code: str, slug: str, page: int, per_page: int
 ) -> tuple[Country, Area, Page] | None:
@@ -196,7 +181,7 @@ def country_area_page(
         .where(Contact.country_code == country.code, Contact.area_id == area.id)
         .order_by(Contact.rank, Contact.id)
     )
-    return country, area, _paginate(statement, page, per_page)
+    return country, area, paginate(statement, page, per_page)
 
 
 def contact_with_history(public_id: str) -> tuple[Contact, list[Change]] | None:
@@ -233,27 +218,22 @@ def _like_pattern(word: str) -> str:
     return f"%{escaped}%"
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
-
-
 def _names_matching(
     word: str, countries: list[Country], areas: list[Area]
 ) -> tuple[list[str], list[int]]:
     """States and areas whose name (any language) or synonym contains the word, accents aside."""
-    folded = _fold(word)
+    folded = fold(word)
     codes = [
         country.code
         for country in countries
         if folded == country.code.casefold()
-        or any(folded in _fold(name) for name in country.names.values())
+        or any(folded in fold(name) for name in country.names.values())
     ]
     area_ids = [
         area.id
         for area in areas
-        if any(folded in _fold(name) for name in area.names.values())
-        or any(folded in _fold(term) for terms in area.synonyms.values() for term in terms)
+        if any(folded in fold(name) for name in area.names.values())
+        or any(folded in fold(term) for terms in area.synonyms.values() for term in terms)
     ]
     return codes, area_ids
 
@@ -298,6 +278,6 @@ def simple_search(query: str, page: int, per_page: int) -> Page:
                 ),
             )
         )
-    return _paginate(
+    return paginate(
         statement.order_by(Contact.rank, Contact.country_code, Contact.id), page, per_page
     )

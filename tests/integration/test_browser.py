@@ -155,6 +155,7 @@ def _new_page(browser: Browser, **options: object) -> Iterator[Page]:
     # A Content-Security-Policy violation (an inline style or script) or a script error shows
     # up in the console: any such error fails the test that caused it.
     errors: list[str] = []
+
     def on_console(message) -> None:  # type: ignore[no-untyped-def]
         # A 400 answer to a wrong password is the page itself, not a fault of the page.
         if message.type == "error" and not message.text.startswith("Failed to load resource"):
