@@ -96,13 +96,11 @@ def users_create_command(email: str, role: str, country_code: str | None, name: 
 @click.option("--label", default="", help="What the token is for, shown in the token list.")
 def users_token_command(email: str, label: str) -> None:
     """Print a new API token for a user. It is shown once; only its hash is kept."""
-    from sqlalchemy import func, select
 
-    from .extensions import db
-    from .models import User
     from .services.tokens import create_token
+    from .services.users import user_by_email
 
-    user = db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
+    user = user_by_email(email)
     if user is None or not user.is_active:
         click.secho(f"No active user {email}.", fg="red", err=True)
         sys.exit(1)
@@ -122,17 +120,12 @@ search_cli = AppGroup(
 @search_cli.command("rebuild")
 def search_rebuild_command() -> None:
     """Build the search index afresh from the database, then swap it in."""
-    from sqlalchemy import func, select
-
-    from .extensions import db
-    from .models import Contact, ContactStatus
     from .projections.search import REBUILD_PROCESSES, rebuild_index
+    from .services.browse import count_active_contacts
 
-    total = db.session.scalar(
-        select(func.count()).select_from(Contact).where(Contact.status == ContactStatus.ACTIVE)
-    )
-    with click.progressbar(length=total or 0, label="Indexing contacts", file=sys.stderr) as bar:
-        workers = REBUILD_PROCESSES if (total or 0) >= 5000 else 1
+    total = count_active_contacts()
+    with click.progressbar(length=total, label="Indexing contacts", file=sys.stderr) as bar:
+        workers = REBUILD_PROCESSES if total >= 5000 else 1
         count = rebuild_index(progress=bar.update, processes=workers)
     click.echo(f"Indexed {count} active contacts.")
 

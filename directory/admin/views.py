@@ -37,13 +37,18 @@ from ..services.audit import (
     changes_by_user,
     csv_safe,
     iter_audit_rows,
-    user_by_id,
     users_page,
 )
 from ..services.browse import member_states
 from ..services.errors import ValidationFailed
 from ..services.signin import role_policies, set_role_policy
-from ..services.users import create_user, issue_account_link, set_user_active, update_user
+from ..services.users import (
+    create_user,
+    issue_account_link,
+    set_user_active,
+    update_user,
+    user_by_id,
+)
 from ..web import lang, now, page_number, sorted_countries
 from .forms import (
     ROLE_LABELS,

@@ -6,8 +6,6 @@ from flask import flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
-from ..extensions import db
-from ..models import User
 from ..services.actors import Actor
 from ..services.errors import ValidationFailed
 from ..services.signin import (
@@ -18,7 +16,12 @@ from ..services.signin import (
     totp_uri,
 )
 from ..services.tokens import create_token, revoke_token, tokens_of
-from ..services.users import change_password, read_account_link, redeem_account_link
+from ..services.users import (
+    change_password,
+    read_account_link,
+    redeem_account_link,
+    user_by_id,
+)
 from .forms import ChangePasswordForm, CodeForm, ConfirmForm, NewPasswordForm, TokenForm
 from .qr import qr_data_uri
 from .views import bp
@@ -45,7 +48,7 @@ def account():  # type: ignore[no-untyped-def]
         except ValidationFailed as error:
             _messages(error, form, {"password": "password"})
         else:
-            user = db.session.get(User, current_user.id)
+            user = user_by_id(current_user.id)
             session.clear()
             login_user(user)  # this session goes on with the new nonce; the others end
             flash(_("Your password is changed. Other devices have been signed out."), "info")

@@ -8,7 +8,6 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from ..extensions import db
 from ..models import User
 from ..services.errors import ValidationFailed
 from ..services.signin import (
@@ -20,7 +19,7 @@ from ..services.signin import (
     totp_uri,
     verify_totp,
 )
-from ..services.users import end_sessions
+from ..services.users import end_sessions, user_by_id
 from .forms import CodeForm, SignInForm
 from .qr import qr_data_uri
 
@@ -51,7 +50,7 @@ def _pending_user() -> tuple[User, dict] | None:
     pending = session.get(PENDING)
     if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > PENDING_SECONDS:
         return None
-    user = db.session.get(User, pending.get("user"))
+    user = user_by_id(pending["user"]) if isinstance(pending.get("user"), int) else None
     if user is None or not user.is_active or user.session_nonce != pending.get("nonce"):
         return None
     return user, pending

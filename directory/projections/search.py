@@ -429,14 +429,7 @@ class SearchIndex:
         written = 0
         for start in range(0, len(public_ids), 500):
             chunk = public_ids[start : start + 500]
-            contacts = {
-                contact.public_id: contact
-                for contact in db.session.scalars(
-                    select(Contact)
-                    .where(Contact.public_id.in_(chunk))
-                    .options(selectinload(Contact.channels))
-                )
-            }
+            contacts = contacts_by(Contact.public_id, chunk)
             for public_id in chunk:
                 contact = contacts.get(public_id)
                 if contact is None or contact.status != ContactStatus.ACTIVE.value:
@@ -477,14 +470,7 @@ class SearchIndex:
         try:
             for start in range(0, len(ids), 1000):
                 chunk = ids[start : start + 1000]
-                loaded = {
-                    contact.id: contact
-                    for contact in db.session.scalars(
-                        select(Contact)
-                        .where(Contact.id.in_(chunk))
-                        .options(selectinload(Contact.channels))
-                    )
-                }
+                loaded = contacts_by(Contact.id, chunk)
                 for contact_id in chunk:
                     if contact_id in loaded:
                         writer.add_document(**index_fields(loaded[contact_id]))
@@ -644,12 +630,7 @@ class SearchIndex:
 
     @staticmethod
     def _load(ids: list[str]) -> list[Contact]:
-        if not ids:
-            return []
-        by_id = {
-            contact.public_id: contact
-            for contact in db.session.scalars(select(Contact).where(Contact.public_id.in_(ids)))
-        }
+        by_id = contacts_by(Contact.public_id, ids) if ids else {}
         return [by_id[public_id] for public_id in ids if public_id in by_id]
 
     @staticmethod
@@ -727,6 +708,12 @@ def expansions(query: Query, searcher, words: list[str]) -> set[str]:  # type: i
         elif isinstance(node, Term) and node.fieldname == "main" and node.text not in asked:
             found.add(node.text)
     return found
+
+
+def contacts_by(column, values: list) -> dict:  # type: ignore[no-untyped-def]
+    """Contacts (with their channels) whose ``column`` is one of ``values``, keyed by it."""
+    statement = select(Contact).where(column.in_(values)).options(selectinload(Contact.channels))
+    return {getattr(contact, column.key): contact for contact in db.session.scalars(statement)}
 
 
 def index_fields(contact: Contact) -> dict:

@@ -186,7 +186,3 @@ def users_page(filters: UserFilters, page: int, per_page: int) -> Page:
     if filters.country:
         statement = statement.where(User.country_code == filters.country.upper())
     return paginate(statement.order_by(User.email), page, per_page)
-
-
-def user_by_id(user_id: int) -> User | None:
-    return db.session.get(User, user_id)

@@ -50,6 +50,10 @@ class Coverage:
         )
 
 
+def count_active_contacts() -> int:
+    return db.session.scalar(select(func.count()).select_from(contacts_query().subquery())) or 0
+
+
 def member_states() -> list[Country]:
     return list(db.session.scalars(select(Country)))
 

@@ -279,10 +279,18 @@ def redeem_account_link(token: str, password: str, confirm: str) -> User:
     return user
 
 
+def user_by_id(user_id: int) -> User | None:
+    return db.session.get(User, user_id)
+
+
+def user_by_email(email: str) -> User | None:
+    email = (email or "").strip().lower()
+    return db.session.scalar(select(User).where(func.lower(User.email) == email)) if email else None
+
+
 def authenticate(email: str, password: str) -> User | None:
     """The active user with this e-mail and password, or None. Reads only."""
-    email = (email or "").strip().lower()
-    user = db.session.scalar(select(User).where(func.lower(User.email) == email)) if email else None
+    user = user_by_email(email)
     if user is None or not user.password_hash:
         check_password_hash(_DUMMY_HASH, password or "")
         return None
