@@ -281,11 +281,7 @@ def generate_rows(
 
 
 def generate_contacts(total: int) -> float:
-    """Fill the database with ``total`` contacts; returns the seconds it took.
-
-    The bench writes rows directly with Core bulk inserts for speed; the application itself
-    writes only through its services (validation, change log, version checks).
-    """
+    """Fill the database with ``total`` contacts; returns the seconds it took."""
     states = [
         StateInfo(
             code=country.code,
@@ -297,6 +293,15 @@ def generate_contacts(total: int) -> float:
     ]
     area_ids = list(db.session.scalars(select(Area.id).order_by(Area.position)))
     db.session.commit()
+    return write_rows(generate_rows(total, states, area_ids), total)
+
+
+def write_rows(rows: Iterator[tuple[dict[str, Any], list[dict[str, Any]]]], total: int) -> float:
+    """Bulk-insert (contact, channels) rows, a transaction per batch; returns the seconds.
+
+    Benches write rows directly for speed; the application writes only through its services
+    (validation, change log, version checks).
+    """
     started = time.perf_counter()
     contacts: list[dict[str, Any]] = []
     channels: list[dict[str, Any]] = []
@@ -308,14 +313,14 @@ def generate_contacts(total: int) -> float:
             return
         db.session.execute(insert(Contact.__table__), contacts)
         db.session.execute(insert(Channel.__table__), channels)
-        db.session.commit()  # one transaction per batch
+        db.session.commit()
         written += len(contacts)
         elapsed = time.perf_counter() - started
         log(f"  {written:>9,} / {total:,} contacts written ({elapsed:.1f} s)")
         contacts.clear()
         channels.clear()
 
-    for contact, its_channels in generate_rows(total, states, area_ids):
+    for contact, its_channels in rows:
         contacts.append(contact)
         channels.extend(its_channels)
         if len(contacts) >= BATCH_SIZE:

@@ -52,11 +52,10 @@ import phonenumbers  # noqa: E402
 from flask import Flask  # noqa: E402
 from flask.testing import FlaskClient  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import insert, select  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 from sqlalchemy.orm import selectinload  # noqa: E402
 
 from bench.pages import (  # noqa: E402
-    BATCH_SIZE,
     HOURS_CHOICES,
     SEED,
     VIEWER_EMAIL,
@@ -68,6 +67,7 @@ from bench.pages import (  # noqa: E402
     plan_cells,
     public_id,
     sign_in,
+    write_rows,
 )
 from config import TestingConfig  # noqa: E402
 from directory import create_app  # noqa: E402
@@ -449,31 +449,7 @@ def generate_contacts(total: int) -> float:
     ]
     areas = dict(db.session.execute(select(Area.id, Area.slug).order_by(Area.position)).all())
     db.session.commit()
-    started = time.perf_counter()
-    contacts: list[dict[str, Any]] = []
-    channels: list[dict[str, Any]] = []
-    written = 0
-
-    def flush() -> None:
-        nonlocal written
-        if not contacts:
-            return
-        db.session.execute(insert(Contact.__table__), contacts)
-        db.session.execute(insert(Channel.__table__), channels)
-        db.session.commit()
-        written += len(contacts)
-        if written % 20_000 == 0 or written == total:
-            log(f"  {written:>9,} / {total:,} contacts written")
-        contacts.clear()
-        channels.clear()
-
-    for contact, its_channels in generate_rows(total, states, areas):
-        contacts.append(contact)
-        channels.extend(its_channels)
-        if len(contacts) >= BATCH_SIZE:
-            flush()
-    flush()
-    return time.perf_counter() - started
+    return write_rows(generate_rows(total, states, areas), total)
 
 
 # --- statistics --------------------------------------------------------------------------------
@@ -961,14 +937,8 @@ class Fts5Peer:
 
 
 def load_contacts(ids: list[str]) -> list[Contact]:
-    """The page's Contact rows, the same statement as SearchIndex.search."""
-    if not ids:
-        return []
-    by_id = {
-        contact.public_id: contact
-        for contact in db.session.scalars(select(Contact).where(Contact.public_id.in_(ids)))
-    }
-    return [by_id[public_id] for public_id in ids if public_id in by_id]
+    """The page's Contact rows, as SearchIndex.search loads them."""
+    return SearchIndex.load(ids)
 
 
 @dataclass

@@ -608,7 +608,7 @@ class SearchIndex:
         ids = [hit["id"] for hit in hits[(page - 1) * request.per_page : page * request.per_page]]
         if words:
             results.expanded = expansions(query, searcher, words)
-        results.contacts = self._load(ids)
+        results.contacts = self.load(ids)
         return results
 
     def _browse(self, searcher, allowed, results: SearchResults) -> SearchResults:  # type: ignore[no-untyped-def]
@@ -625,11 +625,12 @@ class SearchIndex:
             searcher.stored_fields(docnum)["id"]
             for docnum in matched[start : start + results.per_page]
         ]
-        results.contacts = self._load(ids)
+        results.contacts = self.load(ids)
         return results
 
     @staticmethod
-    def _load(ids: list[str]) -> list[Contact]:
+    def load(ids: list[str]) -> list[Contact]:
+        """The contacts of a page of results, in the order given."""
         by_id = contacts_by(Contact.public_id, ids) if ids else {}
         return [by_id[public_id] for public_id in ids if public_id in by_id]
 
