@@ -22,16 +22,12 @@ def edit_and_index(
 ) -> dict:
     """Make ``edits`` edits through update_contact, cycling over ``public_ids``; each edit
     names its worker and number in the organisation ("w2e17"), so the index can be checked."""
-    from sqlalchemy import select
-
     from directory.extensions import db
-    from directory.models import Contact
     from directory.projections import search
     from directory.services.actors import Actor
-    from directory.services.contacts import update_contact
-    from directory.services.errors import VersionConflict
     from tests.conftest import make_app
     from tests.factories import contact_data
+    from tests.workers import edit_once
 
     recorder = Recorder()
     logging.getLogger(search.__name__).addHandler(recorder)
@@ -41,20 +37,13 @@ def edit_and_index(
     with app.app_context():
         while done < edits and len(errors) <= 5:
             public_id = public_ids[done % len(public_ids)]
-            db.session.rollback()
-            version = db.session.scalar(
-                select(Contact.version).where(Contact.public_id == public_id)
-            )
             try:
-                update_contact(
-                    Actor.system(f"worker-{worker}"),
+                conflicts += edit_once(
                     public_id,
                     contact_data(organisation=f"Agency w{worker}e{done}", notes=f"w{worker}"),
-                    expected_version=version,
+                    Actor.system(f"worker-{worker}"),
                 )
                 done += 1
-            except VersionConflict:
-                conflicts += 1
             except Exception as error:  # counted and reported to the parent
                 errors.append(repr(error))
         db.session.remove()
