@@ -45,6 +45,7 @@ from ..services.validation import (
     HHMM,
     LIMITS,
     MAX_CHANNELS,
+    TEXT_FIELDS,
     ChannelData,
     ContactData,
     clean_contact_data,
@@ -303,19 +304,7 @@ class ContactForm(FlaskForm):
         nominated = state.get("nominated_on")
         data = {
             name: state.get(name) or ""
-            for name in (
-                "organisation",
-                "unit",
-                "position_title",
-                "holder_honorific",
-                "holder_given_name",
-                "holder_family_name",
-                "time_zone",
-                "postal_address",
-                "city",
-                "notes",
-                "nomination_reference",
-            )
+            for name in (*TEXT_FIELDS, "time_zone")
         }
         data.update(
             country=state.get("country") or "",
