@@ -302,10 +302,7 @@ class ContactForm(FlaskForm):
             for window in state.get("hours") or []
         ]
         nominated = state.get("nominated_on")
-        data = {
-            name: state.get(name) or ""
-            for name in (*TEXT_FIELDS, "time_zone")
-        }
+        data = {name: state.get(name) or "" for name in (*TEXT_FIELDS, "time_zone")}
         data.update(
             country=state.get("country") or "",
             area=state.get("area") or "",

@@ -34,8 +34,6 @@ def area(code: str, slug: str):  # type: ignore[no-untyped-def]
     if found is None:
         abort(404)
     country, area, page = found
-    if page.page > page.pages:
-        abort(404)
     return render_template("countries/area.html", country=country, area=area, found=page)
 
 

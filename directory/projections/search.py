@@ -825,7 +825,7 @@ def search_contacts(
     return SearchResults(
         found.items,
         found.total,
-        request.page,
+        found.page,
         request.per_page,
         words=[token.text for token in ANALYZER(text)][:MAX_WORDS],
         message=message,

@@ -6,7 +6,7 @@ language code nobody speaks) are dropped rather than refused: a search never fai
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
@@ -95,11 +95,9 @@ def read_search_request(
 
 
 def run_search(request: SearchRequest, now: datetime) -> SearchResults:
-    """Search; a page past the last one shows the last one rather than an empty page."""
-    found = search_contacts(request.query, now, simple_search)
-    if found.total and found.page > found.pages:
-        found = search_contacts(replace(request.query, page=found.pages), now, simple_search)
-    return found
+    """Search; a page past the last one shows the last one (both the index and the database
+    search see to that)."""
+    return search_contacts(request.query, now, simple_search)
 
 
 def search_enabled() -> bool:

@@ -23,7 +23,9 @@ class Page:
 
 
 def paginate(statement: Select, page: int, per_page: int) -> Page:
-    """Count the rows of ``statement`` and fetch page ``page`` of them (pages start at 1)."""
+    """Count the rows of ``statement`` and fetch page ``page`` of them (pages start at 1); a
+    page past the last one is the last one."""
     total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-    rows = list(db.session.scalars(statement.limit(per_page).offset((max(page, 1) - 1) * per_page)))
+    page = min(max(page, 1), max(1, -(-total // per_page)))
+    rows = list(db.session.scalars(statement.limit(per_page).offset((page - 1) * per_page)))
     return Page(rows, total, page, per_page)
