@@ -42,6 +42,7 @@ from whoosh.query import (
 from ..extensions import db
 from ..models import Change, Contact, ContactStatus, Entity
 from ..models.hours import availability
+from ..reference.vocabulary import vocabulary
 from ..services.paging import Page
 from .documents import search_document
 from .text import fold
@@ -166,80 +167,6 @@ def clean_text(text: str) -> tuple[str, str]:
     if len(text) > MAX_QUERY_CHARACTERS:
         text, message = text[:MAX_QUERY_CHARACTERS], "too_long"
     return " ".join(text.split()), message
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    """Words of the member states' and areas' names and synonyms, in four languages."""
-
-    countries: dict[str, frozenset[str]]  # folded word -> country codes
-    areas: dict[str, frozenset[str]]  # folded word -> area slugs
-
-    @classmethod
-    def from_reference(cls) -> Vocabulary:
-        from ..reference import AREAS, COUNTRIES
-
-        countries: dict[str, set[str]] = {}
-        for country in COUNTRIES:
-            for text in (country.code, *country.names.values()):
-                for token in ANALYZER(text):
-                    countries.setdefault(token.text, set()).add(country.code)
-        areas: dict[str, set[str]] = {}
-        for area in AREAS:
-            texts = [*area.names.values()]
-            texts += [term for terms in area.synonyms.values() for term in terms]
-            for text in texts:
-                for token in ANALYZER(text):
-                    if len(token.text) > 2:  # "de", "la": not a reason to match an area
-                        areas.setdefault(token.text, set()).add(area.slug)
-        return cls(
-            {word: frozenset(codes) for word, codes in countries.items()},
-            {word: frozenset(slugs) for word, slugs in areas.items()},
-        )
-
-    def lookup(self, table: dict[str, frozenset[str]], token: str, last: bool) -> set[str]:
-        found = set(table.get(token, ()))
-        if last and len(token) >= 2:
-            for word, values in table.items():
-                if word.startswith(token):
-                    found |= values
-        if not found and len(token) >= 4:
-            distance = 2 if len(token) >= 8 else 1
-            for word, values in table.items():
-                if (
-                    abs(len(word) - len(token)) <= distance
-                    and typo_distance(word, token, distance) <= distance
-                ):
-                    found |= values
-        return found
-
-
-def typo_distance(a: str, b: str, limit: int) -> int:
-    """Edits between two words, a swap of neighbours counting as one (Damerau); stops early
-    past ``limit``."""
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, start=1):
-        current = [i] + [0] * len(b)
-        for j, char_b in enumerate(b, start=1):
-            cost = 0 if char_a == char_b else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        if min(current) > limit:
-            return limit + 1
-        previous2, previous = previous, current
-    return previous[-1]
-
-
-_VOCABULARY: Vocabulary | None = None
-
-
-def vocabulary() -> Vocabulary:
-    global _VOCABULARY
-    if _VOCABULARY is None:
-        _VOCABULARY = Vocabulary.from_reference()
-    return _VOCABULARY
 
 
 def transpositions(word: str) -> list[str]:

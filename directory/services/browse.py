@@ -11,6 +11,7 @@ from sqlalchemy import and_, case, func, or_, select
 
 from ..extensions import db
 from ..models import Area, Change, Channel, Contact, ContactStatus, Country
+from ..reference.vocabulary import vocabulary
 from ..text import fold
 from .contacts import is_public_id
 from .paging import Page, paginate
@@ -87,7 +88,7 @@ def coverage_matrix(now: datetime, stale_after_days: int) -> Coverage:
         else:
             freshness = Freshness.FRESH
         cells[(country_code, area_id)] = Cell(count, bool(has_24_7), int(stale or 0), freshness)
-    countries = list(db.session.scalars(select(Country)))
+    countries = member_states()
     return Coverage(countries, active_areas(), cells)
 
 
@@ -162,7 +163,7 @@ def area_contacts(slug: str, per_country: int) -> tuple[Area, list[Country], Lis
     area = db.session.scalar(select(Area).where(Area.slug == slug)) if len(slug) < 65 else None
     if area is None:
         return None
-    countries = list(db.session.scalars(select(Country)))
+    countries = member_states()
     filters = [Contact.area_id == area.id]
     groups: dict[str, list[Contact]] = {country.code: [] for country in countries}
     for contact in _first_of_each(Contact.country_code, filters, per_country):
@@ -222,24 +223,14 @@ def _like_pattern(word: str) -> str:
     return f"%{escaped}%"
 
 
-def _names_matching(
-    word: str, countries: list[Country], areas: list[Area]
-) -> tuple[list[str], list[int]]:
-    """States and areas whose name (any language) or synonym contains the word, accents aside."""
+def _names_matching(word: str, areas: list[Area]) -> tuple[set[str], list[int]]:
+    """States and areas a word names (any language, synonyms, an unfinished or misspelt word)."""
+    names = vocabulary()
     folded = fold(word)
-    codes = [
-        country.code
-        for country in countries
-        if folded == country.code.casefold()
-        or any(folded in fold(name) for name in country.names.values())
+    slugs = names.lookup(names.areas, folded, last=True)
+    return names.lookup(names.countries, folded, last=True), [
+        area.id for area in areas if area.slug in slugs
     ]
-    area_ids = [
-        area.id
-        for area in areas
-        if any(folded in fold(name) for name in area.names.values())
-        or any(folded in fold(term) for terms in area.synonyms.values() for term in terms)
-    ]
-    return codes, area_ids
 
 
 def simple_search(query: str, page: int, per_page: int) -> Page:
@@ -253,7 +244,6 @@ def simple_search(query: str, page: int, per_page: int) -> Page:
     if not words:
         return Page([], 0, 1, per_page)
     statement = contacts_query()
-    countries = list(db.session.scalars(select(Country)))
     areas = active_areas()
     fields = [
         Contact.organisation,
@@ -269,7 +259,7 @@ def simple_search(query: str, page: int, per_page: int) -> Page:
         digits = "".join(char for char in word if char.isdigit())
         if len(digits) >= 3:
             channel_patterns.append(_like_pattern(digits))  # 876-523-0023 finds +18765230023
-        codes, area_ids = _names_matching(word, countries, areas)
+        codes, area_ids = _names_matching(word, areas)
         statement = statement.where(
             or_(
                 *(field.ilike(pattern, escape="\\") for field in fields),

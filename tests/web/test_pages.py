@@ -312,3 +312,9 @@ def test_history_reads_channels_and_hours_as_people_write_them(signed_in: FlaskC
     assert "Duty mobile: +1 876-881-2345 (24/7)" in html
     assert "Mon–Thu 08:00–16:30" in html
     assert "[{" not in html and "&#39;kind&#39;" not in html
+
+
+def test_simple_search_forgives_a_misspelt_state_name(signed_in: FlaskClient) -> None:
+    create_contact(SYSTEM, contact_data(position_title="Kingston desk"))
+    html = signed_in.get("/search", query_string={"q": "jamiaca"}).get_data(as_text=True)
+    assert "1 contact matches" in html

@@ -1,0 +1,88 @@
+"""The member states' and mandate areas' names and synonyms, in four languages, as words a
+search can name them by. Pure: built from the reference data."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..text import fold
+from .areas import AREAS
+from .countries import COUNTRIES
+
+WORD = re.compile(r"\w+")
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall(fold(text))
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Words of the member states' and areas' names and synonyms, in four languages."""
+
+    countries: dict[str, frozenset[str]]  # folded word -> country codes
+    areas: dict[str, frozenset[str]]  # folded word -> area slugs
+
+    @classmethod
+    def from_reference(cls) -> Vocabulary:
+        countries: dict[str, set[str]] = {}
+        for country in COUNTRIES:
+            for text in (country.code, *country.names.values()):
+                for word in words(text):
+                    countries.setdefault(word, set()).add(country.code)
+        areas: dict[str, set[str]] = {}
+        for area in AREAS:
+            texts = [*area.names.values()]
+            texts += [term for terms in area.synonyms.values() for term in terms]
+            for text in texts:
+                for word in words(text):
+                    if len(word) > 2:  # "de", "la": not a reason to match an area
+                        areas.setdefault(word, set()).add(area.slug)
+        return cls(
+            {word: frozenset(codes) for word, codes in countries.items()},
+            {word: frozenset(slugs) for word, slugs in areas.items()},
+        )
+
+    def lookup(self, table: dict[str, frozenset[str]], token: str, last: bool) -> set[str]:
+        """The values of the words ``token`` (folded) spells, begins (when it is the last word
+        typed, perhaps unfinished) or misspells by one edit (two from 8 letters)."""
+        found = set(table.get(token, ()))
+        if last and len(token) >= 2:
+            for word, values in table.items():
+                if word.startswith(token):
+                    found |= values
+        if not found and len(token) >= 4:
+            distance = 2 if len(token) >= 8 else 1
+            for word, values in table.items():
+                if (
+                    abs(len(word) - len(token)) <= distance
+                    and typo_distance(word, token, distance) <= distance
+                ):
+                    found |= values
+        return found
+
+
+def typo_distance(a: str, b: str, limit: int) -> int:
+    """Edits between two words, a swap of neighbours counting as one (Damerau); stops early
+    past ``limit``."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, start=1):
+        current = [i] + [0] * len(b)
+        for j, char_b in enumerate(b, start=1):
+            cost = 0 if char_a == char_b else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> Vocabulary:
+    """Built once per process from constant data."""
+    return Vocabulary.from_reference()
