@@ -72,8 +72,6 @@ def _remember_missing_columns() -> None:
     reader_class._directory_patched = True
 
 
-_remember_missing_columns()
-
 MAX_QUERY_CHARACTERS = 200
 MAX_WORDS = 8
 MAX_PAGE = 500
@@ -253,6 +251,7 @@ class SearchIndex:
     """One index folder, opened once per process; searchers are reused and refreshed."""
 
     def __init__(self, path: Path) -> None:
+        _remember_missing_columns()
         self.path = path
         self.cursor_file = path.parent / f"{path.name}.cursor"
         self._lock = threading.RLock()
@@ -362,7 +361,7 @@ class SearchIndex:
                 if contact is None or contact.status != ContactStatus.ACTIVE.value:
                     writer.delete_by_term("id", public_id)
                 else:
-                    writer.update_document(**index_fields(contact))
+                    writer.update_document(**search_document(contact))
                     written += 1
         return written
 
@@ -400,7 +399,7 @@ class SearchIndex:
                 loaded = contacts_by(Contact.id, chunk)
                 for contact_id in chunk:
                     if contact_id in loaded:
-                        writer.add_document(**index_fields(loaded[contact_id]))
+                        writer.add_document(**search_document(loaded[contact_id]))
                 count += len(loaded)
                 if progress:
                     progress(len(chunk))
@@ -642,17 +641,6 @@ def contacts_by(column, values: list) -> dict:  # type: ignore[no-untyped-def]
     """Contacts (with their channels) whose ``column`` is one of ``values``, keyed by it."""
     statement = select(Contact).where(column.in_(values)).options(selectinload(Contact.channels))
     return {getattr(contact, column.key): contact for contact in db.session.scalars(statement)}
-
-
-def index_fields(contact: Contact) -> dict:
-    document = search_document(contact)
-    rank = document.pop("rank")
-    document["order"] = rank * 2 + (0 if contact.has_24_7 else 1)
-    document["language_list"] = document["languages"]
-    # Equal scores are common (lengths do not count): the primary contact, then the one
-    # with a 24/7 line, comes first.
-    document["_boost"] = 1.0 + 0.1 / document["order"]
-    return document
 
 
 def _remove_abandoned_builds(path: Path) -> None:
