@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from functools import lru_cache
 
-import phonenumbers
 from babel import Locale
 from babel.dates import format_datetime as babel_format_datetime
 from babel.dates import get_day_names
@@ -29,6 +27,7 @@ from .models.base import utcnow
 from .models.hours import Availability, availability, group_days
 from .services.tokens import user_for_token
 from .services.users import user_for_session_id
+from .services.validation import format_phone
 from .text import fold
 
 LANGUAGE_NAMES = {"en": "English", "es": "Español", "pt": "Português", "fr": "Français"}
@@ -102,15 +101,6 @@ def _security_headers(response):  # type: ignore[no-untyped-def]
     return response
 
 
-@lru_cache(maxsize=4096)
-def format_phone(value: str) -> str:
-    try:
-        number = phonenumbers.parse(value, None)
-    except phonenumbers.NumberParseException:
-        return value
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-
-
 def local_clock(moment: datetime, pattern: str = "EEE HH:mm") -> str:
     return babel_format_datetime(moment, pattern, tzinfo=moment.tzinfo, locale=lang())
 
@@ -155,29 +145,6 @@ def name_of(thing: Country | Area) -> str:
     return thing.name(lang())
 
 
-def describe_value(value: object) -> str:
-    """A recorded field value as people read it in a history: channels, hours, yes/no."""
-    if value is None or value == "" or value == []:
-        return "—"
-    if isinstance(value, bool):
-        return str(_l("yes") if value else _l("no"))
-    if isinstance(value, list) and all(isinstance(item, dict) for item in value):
-        parts = []
-        for item in value:
-            if "kind" in item:
-                shown = (
-                    format_phone(item["value"]) if item["value"].startswith("+") else item["value"]
-                )
-                extra = " (24/7)" if item.get("is_24_7") else ""
-                parts.append(f"{item.get('label') or item['kind']}: {shown}{extra}")
-            elif "days" in item:
-                parts.append(f"{day_range_names(item['days'])} {item['opens']}–{item['closes']}")
-        return "; ".join(parts)
-    if isinstance(value, list):
-        return ", ".join(str(item) for item in value)
-    return str(value)
-
-
 def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in to use the directory.")
@@ -206,7 +173,6 @@ def init_app(app: Flask) -> None:
         local_clock=local_clock,
         utc=format_utc,
         days=day_range_names,
-        describe=describe_value,
     )
     app.jinja_env.globals.update(
         lang=lang,

@@ -49,9 +49,10 @@ from ..services.validation import (
     ChannelData,
     ContactData,
     clean_contact_data,
+    format_phone,
 )
 from ..text import fold
-from ..web import day_range_names, format_phone, lang
+from ..web import day_range_names, lang
 from .labels import FIELD_LABELS
 
 MAX_HOURS_ROWS = 14  # two periods a day is already unusual

@@ -25,7 +25,7 @@ from ..services.contacts import (
 from ..services.contacts import restore_version as restore_recorded_version
 from ..services.errors import ValidationFailed, VersionConflict
 from ..web import format_utc
-from .forms import ContactForm, compare_versions
+from .forms import ContactForm, compare_versions, describe
 from .labels import ACTION_LABELS, FIELD_LABELS
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts")
@@ -68,6 +68,7 @@ def show(public_id: str):  # type: ignore[no-untyped-def]
         alternates=alternates,
         field_labels=FIELD_LABELS,
         action_labels=ACTION_LABELS,
+        describe=describe,
         can_write=can_write_country(actor, contact.country_code),
         is_admin=actor.is_admin,
         can_move_up=contact.is_active and bool(ahead),

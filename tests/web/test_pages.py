@@ -309,7 +309,7 @@ def test_history_reads_channels_and_hours_as_people_write_them(signed_in: FlaskC
         1,
     )
     html = signed_in.get(f"/contacts/{contact.public_id}").get_data(as_text=True)
-    assert "Duty mobile: +1 876-881-2345 (24/7)" in html
+    assert "Mobile: +1 876-881-2345 (Duty mobile) · 24/7" in html
     assert "Mon–Thu 08:00–16:30" in html
     assert "[{" not in html and "&#39;kind&#39;" not in html
 
