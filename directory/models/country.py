@@ -21,9 +21,5 @@ class Country(Base):
     def name(self, lang: str = "en") -> str:
         return self.names.get(lang) or self.names["en"]
 
-    @property
-    def default_time_zone(self) -> str:
-        return self.time_zones[0]
-
     def __repr__(self) -> str:
         return f"<Country {self.code}>"

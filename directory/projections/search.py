@@ -13,7 +13,7 @@ import shutil
 import threading
 import time
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -44,8 +44,8 @@ from ..models import Change, Contact, ContactStatus, Entity
 from ..models.hours import availability
 from ..reference.vocabulary import vocabulary
 from ..services.paging import Page
+from ..text import fold
 from .documents import search_document
-from .text import fold
 
 log = logging.getLogger(__name__)
 
@@ -760,7 +760,3 @@ def check_index() -> list[str]:
     if index is None:
         raise RuntimeError("SEARCH_INDEX_DIR is empty: search is turned off")
     return index.check()
-
-
-def iter_words(texts: Iterable[str]) -> list[str]:
-    return [token.text for text in texts for token in ANALYZER(text)]

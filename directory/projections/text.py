@@ -6,12 +6,7 @@ import re
 
 from ..text import fold
 
-WORD = re.compile(r"\w+")
 JOINERS = re.compile(r"['’‘`´\-‐‑‒–—.\s]+")
-
-
-def words(text: str) -> list[str]:
-    return WORD.findall(fold(text))
 
 
 def joined(text: str) -> str:

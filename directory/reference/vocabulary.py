@@ -3,19 +3,12 @@ search can name them by. Pure: built from the reference data."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..text import fold
+from ..text import words
 from .areas import AREAS
 from .countries import COUNTRIES
-
-WORD = re.compile(r"\w+")
-
-
-def words(text: str) -> list[str]:
-    return WORD.findall(fold(text))
 
 
 @dataclass(frozen=True)

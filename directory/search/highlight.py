@@ -15,7 +15,8 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from ..projections.text import JOINERS, fold, joined
+from ..projections.text import JOINERS, joined
+from ..text import fold
 
 # Words joined by an apostrophe or a hyphen, as in O'Neil or Hernández-Ruiz: the index also
 # knows them joined up ("oneil"), so the group is marked whole when only that form matched.

@@ -10,11 +10,11 @@ from directory.projections.search import (
     MAX_WORDS,
     build_query,
     clean_text,
-    iter_words,
     transpositions,
 )
-from directory.projections.text import digit_runs, fold, joined, words
+from directory.projections.text import digit_runs, joined
 from directory.reference import AREAS, COUNTRIES
+from directory.text import fold, words
 
 TEXT_FIELDS = {"main", "other", "digits"}  # these carry the words of the text
 # these carry only values of the reference data that a word of the text named
@@ -55,11 +55,6 @@ def test_words_split_on_anything_not_a_letter_or_digit() -> None:
         "24",
         "7",
     ]
-
-
-def test_the_index_analyzer_agrees_with_words() -> None:
-    sample = "Dirección Nacional de Protección Civil — O’Neil, Zoë"
-    assert iter_words([sample]) == words(sample)
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,6 @@ from directory.projections.search import (
     index_for_app,
     search_contacts,
 )
-from directory.projections.text import fold, words
 from directory.services.actors import Actor
 from directory.services.browse import simple_search
 from directory.services.contacts import (
@@ -32,6 +31,7 @@ from directory.services.contacts import (
     snapshot,
     update_contact,
 )
+from directory.text import fold, words
 from tests.search.support import EXTRAS
 
 NOW = datetime(2025, 3, 12, 15, 0, tzinfo=UTC)  # a Wednesday afternoon in the Americas
