@@ -13,7 +13,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..extensions import db
-from ..models import Action, Area, Change, Channel, Contact, ContactStatus, Country, Entity
+from ..models import (
+    Action,
+    Area,
+    Change,
+    Channel,
+    Contact,
+    ContactStatus,
+    Country,
+    Entity,
+    User,
+)
 from ..models.base import utcnow
 from .actors import Actor, require_admin, require_country_writer
 from .errors import NotFound, ValidationFailed, VersionConflict
@@ -237,9 +247,7 @@ def verify_contact(actor: Actor, public_id: str) -> Contact:
         before = snapshot(contact)
         now = utcnow()
         contact.verified_at = now
-        contact.verified_by_id = actor.user_id
-        session.flush()
-        session.refresh(contact, ["verified_by"])
+        contact.verified_by = session.get(User, actor.user_id) if actor.user_id else None
         _record(session, actor, Action.VERIFY, contact, before, now)
     return contact
 
@@ -297,12 +305,11 @@ def verify_all(actor: Actor, country_code: str) -> int:
             )
         )
         now = utcnow()
+        verifier = session.get(User, actor.user_id) if actor.user_id else None
         for contact in contacts:
             before = snapshot(contact)
             contact.verified_at = now
-            contact.verified_by_id = actor.user_id
-            session.flush()
-            session.refresh(contact, ["verified_by"])
+            contact.verified_by = verifier
             _record(session, actor, Action.VERIFY, contact, before, now)
     return len(contacts)
 
