@@ -288,6 +288,20 @@ class SearchIndex:
                 self._schedule_cache = None
             return self._searcher
 
+    def readable(self) -> bool:
+        """Whether the index on disk opens and reads afresh: a failed search on a readable
+        index is a fault of the search, and rebuilding would not mend it."""
+        try:
+            opened = whoosh_index.open_dir(str(self.path))
+            try:
+                with opened.searcher() as searcher:
+                    searcher.doc_count()
+                return sorted(opened.schema.names()) == sorted(SCHEMA.names())
+            finally:
+                opened.close()
+        except Exception:
+            return False
+
     def reset(self) -> None:
         with self._lock:
             self._index = None
@@ -731,10 +745,13 @@ def search_contacts(
             if index.read_cursor() < (db.session.scalar(select(func.max(Change.seq))) or 0):
                 index.catch_up(block=False)  # a write another process did not get to index
             return index.search(request, now)
-        except Exception:  # any failure of the index: the database answers instead
-            log.exception("search index unusable: answering from the database, rebuilding")
+        except Exception:  # any failure: the database answers instead
             db.session.rollback()
-            mark_broken(index)
+            if index.readable():
+                log.exception("search failed on a readable index: answering from the database")
+            else:
+                log.exception("search index unusable: answering from the database, rebuilding")
+                mark_broken(index)
     text, message = clean_text(request.text)
     found = fallback(text, request.page, request.per_page)
     return SearchResults(

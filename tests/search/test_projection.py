@@ -387,3 +387,16 @@ def test_a_missing_index_folder_without_its_cursor_file_gone(writable: Flask) ->
     found = find("jamaica")
     assert not found.degraded
     assert len(found.contacts) == 8
+
+
+def test_a_failing_search_on_a_readable_index_does_not_rebuild_it(
+    writable: Flask, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken_search(self, request, now):  # type: ignore[no-untyped-def]
+        raise ZeroDivisionError("a fault of the search code, not of the index")
+
+    monkeypatch.setattr(search_module.SearchIndex, "search", broken_search)
+    found = find("jamaica")
+    assert found.degraded and found.contacts  # the database answered
+    assert not index_for_app().broken  # no rebuild for a fault a rebuild would not mend
+    assert "search failed on a readable index" in caplog.text
