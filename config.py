@@ -88,6 +88,20 @@ class Config:
     # scrypt is memory-hard; werkzeug's default cost (N=2**15) takes about 0.1 s here.
     PASSWORD_HASH_METHOD = os.environ.get("PASSWORD_HASH_METHOD", "scrypt")
 
+    # The LDAP projection (`flask ldap sync`): an OpenLDAP server that mail clients read.
+    LDAP_URL = os.environ.get("LDAP_URL", "")  # ldap://host:389 or ldaps://host:636
+    LDAP_BIND_DN = os.environ.get("LDAP_BIND_DN", "")
+    LDAP_BIND_PASSWORD = os.environ.get("LDAP_BIND_PASSWORD", "")
+    LDAP_BIND_PASSWORD_FILE = os.environ.get("LDAP_BIND_PASSWORD_FILE", "")  # wins when set
+    LDAP_BASE_DN = os.environ.get("LDAP_BASE_DN", "")  # ou=contacts,dc=example,dc=org
+    LDAP_START_TLS = _env_bool("LDAP_START_TLS", False)
+    LDAP_CA_FILE = os.environ.get("LDAP_CA_FILE", "")  # empty: the system's certificates
+    LDAP_TLS_VERIFY = _env_bool("LDAP_TLS_VERIFY", True)
+    LDAP_CONNECT_TIMEOUT = _env_int("LDAP_CONNECT_TIMEOUT", 5)  # seconds
+    LDAP_TIMEOUT = _env_int("LDAP_TIMEOUT", 30)  # seconds to wait for any answer
+    LDAP_FOLLOW_INTERVAL_MS = _env_int("LDAP_FOLLOW_INTERVAL_MS", 1000)
+    LDAP_RETRY_MAX_SECONDS = _env_int("LDAP_RETRY_MAX_SECONDS", 60)
+
     @classmethod
     def finalize(cls, app_config: dict) -> None:
         """Fill in what needs the instance folder; called by create_app."""

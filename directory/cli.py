@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -146,7 +147,123 @@ def search_check_command() -> None:
     click.echo("The index and the database agree.")
 
 
+ldap_cli = AppGroup("ldap", help="The LDAP server that mail clients read: export, sync, follow.")
+
+
+def _ldap_settings():  # type: ignore[no-untyped-def]
+    from .projections.ldap.sync import LdapSettings, SyncError
+
+    try:
+        return LdapSettings.from_config(current_app.config)
+    except SyncError as error:
+        click.secho(str(error), fg="red", err=True)
+        sys.exit(2)
+
+
+@ldap_cli.command("export")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--base",
+    "base_dn",
+    default=None,
+    help="The DN the entries go under (default: LDAP_BASE_DN, else ou=contacts,dc=example,dc=org).",
+)
+@click.option(
+    "--with-base/--without-base",
+    default=True,
+    help="Start with the base entry itself (an organizational unit), for an empty server.",
+)
+def ldap_export_command(file: Path | None, base_dn: str | None, with_base: bool) -> None:
+    """Write the whole directory as LDIF (RFC 2849) to FILE, or to standard output.
+
+    Load it with `ldapadd -x -D ... -W -f FILE`, or offline with `slapadd -q -l FILE`."""
+    from .projections.ldap.sync import export_ldif
+    from .services.browse import count_active_contacts
+
+    base_dn = base_dn or current_app.config.get("LDAP_BASE_DN") or "ou=contacts,dc=example,dc=org"
+    language = current_app.config.get("DEFAULT_LOCALE") or "en"
+    total = count_active_contacts()
+    out = file.open("w", encoding="utf-8", newline="\n") if file else sys.stdout
+    try:
+        with click.progressbar(length=total, label="Exporting contacts", file=sys.stderr) as bar:
+            count, desired = export_ldif(out, base_dn, language, with_base, progress=bar.update)
+    finally:
+        if file:
+            out.close()
+    for uid, reason in desired.refused.items():
+        click.secho(f"Left out {uid}: {reason}", fg="yellow", err=True)
+    for item in desired.left_out:
+        click.secho(f"Value left out: {item}", fg="yellow", err=True)
+    where = f" to {file}" if file else ""
+    click.echo(f"Wrote {count} entries{where}.", err=True)
+
+
+@ldap_cli.command("sync")
+@click.option("--dry-run", is_flag=True, help="Print what would change; change nothing.")
+@click.option(
+    "--follow",
+    is_flag=True,
+    help="After the sync, apply every change as it is made; stop with Ctrl-C.",
+)
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.05),
+    default=None,
+    help="With --follow: seconds between looks at the change log (default 1).",
+)
+def ldap_sync_command(dry_run: bool, follow: bool, interval: float | None) -> None:
+    """Bring the LDAP server in step with the directory: add, modify and delete entries under
+    LDAP_BASE_DN. Entries that the sync did not make are never touched."""
+    from .projections.ldap.sync import SyncError, follow_changes, sync
+
+    settings = _ldap_settings()
+    if follow:
+        if dry_run:
+            click.secho("--follow and --dry-run do not go together.", fg="red", err=True)
+            sys.exit(2)
+        config = current_app.config
+        every = interval or config["LDAP_FOLLOW_INTERVAL_MS"] / 1000
+        click.echo(f"Following the change log into {settings.url} (Ctrl-C stops).", err=True)
+        try:
+            follow_changes(
+                settings,
+                interval=every,
+                retry_max=float(config["LDAP_RETRY_MAX_SECONDS"]),
+                report=lambda line: click.echo(line, err=True),
+            )
+        except KeyboardInterrupt:
+            click.echo("Stopped.", err=True)
+        return
+
+    with contextlib.ExitStack() as stack:
+
+        def on_plan(report):  # type: ignore[no-untyped-def]
+            if dry_run:
+                for action in report.actions:
+                    click.echo(action.describe())
+                return None
+            if not report.actions:
+                return None
+            label = "Writing to the LDAP server"
+            bar = click.progressbar(length=len(report.actions), label=label, file=sys.stderr)
+            return stack.enter_context(bar).update
+
+        try:
+            report = sync(settings, dry_run=dry_run, on_plan=on_plan)
+        except SyncError as error:
+            stack.close()
+            click.secho(str(error), fg="red", err=True)
+            sys.exit(1)
+    for reason in report.refused.values():
+        click.secho(f"Left as it was: {reason}", fg="yellow", err=True)
+    for item in report.left_out:
+        click.secho(f"Value left out: {item}", fg="yellow", err=True)
+    prefix = "Would do: " if dry_run else ""
+    click.echo(f"{prefix}{report.summary()}.")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(search_cli)
+    app.cli.add_command(ldap_cli)

@@ -1,0 +1,1 @@
+"""The LDAP projection: pure mapping, then a sync that diffs and executes."""

@@ -1,0 +1,570 @@
+"""The LDAP projection's I/O: read what the server holds, diff it with what the directory wants,
+execute the actions (or print them). The one `ldap3` import.
+
+Entries are addressed by their ``uid`` attribute, never by comparing DN strings: slapd rewrites
+escaped DNs in its answers. Only entries one level below the base that carry the owner mark are
+read, changed or deleted; anything else in the server is never touched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import ssl
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from threading import Event
+from typing import Any, TextIO
+
+from ldap3 import (
+    BASE,
+    LEVEL,
+    MODIFY_REPLACE,
+    NONE,
+    SYNC,
+    Connection,
+    Server,
+    Tls,
+)
+from ldap3.core.exceptions import LDAPException
+from ldap3.utils.conv import escape_filter_chars
+from ldap3.utils.dn import escape_rdn
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ...extensions import db
+from ...models import Change, Contact, ContactStatus, Entity
+from . import ldif
+from .mapping import ATTRIBUTES, OWNER_MARK, Entry, MappingError, contact_entry
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 500  # below slapd's default size limit, so that each page comes back whole
+WINDOW = 200  # asynchronous operations in flight: slapd drops a client with about a thousand
+LOAD_BATCH = 500
+RESULT_SUCCESS = 0
+RESULT_SIZE_LIMIT_EXCEEDED = 4
+RESULT_NO_SUCH_OBJECT = 32
+MANAGED = {name.lower(): name for name in ATTRIBUTES}
+
+
+class SyncError(Exception):
+    """The server could not be reached or refused the sync: the message says why."""
+
+
+# Settings ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LdapSettings:
+    url: str
+    bind_dn: str
+    password: str
+    base_dn: str
+    start_tls: bool = False
+    ca_file: str = ""
+    verify: bool = True
+    connect_timeout: int = 5  # seconds
+    timeout: int = 30  # seconds; whole, as ldap3 sets it on the socket
+    language: str = "en"
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> LdapSettings:
+        missing = [name for name in ("LDAP_URL", "LDAP_BASE_DN") if not config.get(name)]
+        if missing:
+            raise SyncError(f"Set {' and '.join(missing)} to use the LDAP server (see README).")
+        password = config.get("LDAP_BIND_PASSWORD") or ""
+        password_file = config.get("LDAP_BIND_PASSWORD_FILE") or ""
+        if password_file:
+            try:
+                password = Path(password_file).read_text(encoding="utf-8").rstrip("\r\n")
+            except OSError as error:
+                raise SyncError(
+                    f"LDAP_BIND_PASSWORD_FILE: {error.strerror}: {password_file}"
+                ) from error
+        return cls(
+            url=config["LDAP_URL"],
+            bind_dn=config.get("LDAP_BIND_DN") or "",
+            password=password,
+            base_dn=config["LDAP_BASE_DN"],
+            start_tls=bool(config.get("LDAP_START_TLS")),
+            ca_file=config.get("LDAP_CA_FILE") or "",
+            verify=bool(config.get("LDAP_TLS_VERIFY", True)),
+            connect_timeout=max(1, int(config.get("LDAP_CONNECT_TIMEOUT") or 5)),
+            timeout=max(1, int(config.get("LDAP_TIMEOUT") or 30)),
+            language=config.get("DEFAULT_LOCALE") or "en",
+        )
+
+
+def connect(settings: LdapSettings) -> Connection:
+    """A bound connection with timeouts: ldap3's defaults wait forever on a silent server.
+
+    Certificates are verified by default (ldap3's ``Tls()`` does not), host name included."""
+    tls = Tls(
+        validate=ssl.CERT_REQUIRED if settings.verify else ssl.CERT_NONE,
+        ca_certs_file=settings.ca_file or None,
+    )
+    try:
+        server = Server(
+            settings.url, get_info=NONE, tls=tls, connect_timeout=settings.connect_timeout
+        )
+    except LDAPException as error:
+        raise SyncError(f"LDAP_URL {settings.url!r}: {_describe(error)}") from error
+    connection = Connection(
+        server,
+        user=settings.bind_dn or None,
+        password=settings.password or None,
+        client_strategy=SYNC,
+        receive_timeout=settings.timeout,
+        raise_exceptions=True,
+        return_empty_attributes=False,
+        auto_range=False,
+    )
+    try:
+        connection.open()
+        if settings.start_tls and not settings.url.lower().startswith("ldaps:"):
+            connection.start_tls()
+        connection.bind()
+    except (LDAPException, OSError) as error:
+        _close(connection)
+        raise SyncError(f"LDAP server {settings.url}: {_describe(error)}") from error
+    return connection
+
+
+def _describe(error: BaseException) -> str:
+    text = str(error) or type(error).__name__
+    if "invalidCredentials" in text or "invalid credentials" in text.lower():
+        return "the bind DN or password was refused"
+    return text
+
+
+def entry_dn(uid: str, base_dn: str) -> str:
+    return f"uid={escape_rdn(uid)},{base_dn}"
+
+
+# Reading ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Current:
+    """An entry as the server holds it: its DN as the server spells it, and its values."""
+
+    dn: str
+    attributes: dict[str, tuple[str, ...]]
+
+
+def owned_filter() -> str:
+    return f"(&(objectClass=inetOrgPerson)(employeeType={escape_filter_chars(OWNER_MARK)}))"
+
+
+def _values(raw: dict[str, list[bytes]]) -> dict[str, tuple[str, ...]]:
+    values: dict[str, tuple[str, ...]] = {}
+    for name, items in raw.items():
+        canonical = MANAGED.get(name.split(";", 1)[0].lower())
+        if canonical is not None and items:
+            values[canonical] = tuple(item.decode("utf-8") for item in items)
+    return values
+
+
+def read_current(connection: Connection, base_dn: str) -> dict[str, Current]:
+    """Every owned entry directly below the base, by uid, read a page at a time."""
+    current: dict[str, Current] = {}
+    cookie: bytes | None = None
+    while True:
+        try:
+            connection.search(
+                base_dn,
+                owned_filter(),
+                search_scope=LEVEL,
+                attributes=list(ATTRIBUTES),
+                paged_size=PAGE_SIZE,
+                paged_cookie=cookie,
+            )
+        except LDAPException as error:
+            if connection.result and connection.result.get("result") == RESULT_NO_SUCH_OBJECT:
+                raise SyncError(f"The base {base_dn} does not exist in the LDAP server.") from error
+            raise SyncError(f"Reading {base_dn}: {_describe(error)}") from error
+        result = connection.result or {}
+        code = result.get("result")
+        if code == RESULT_SIZE_LIMIT_EXCEEDED:  # ldap3 does not raise on this one
+            raise SyncError(
+                "The LDAP server's size limit cut the read short: give the bind DN "
+                "`olcLimits: ... size=unlimited` (see README)."
+            )
+        if code != RESULT_SUCCESS:
+            why = f"{result.get('description')} {result.get('message')}".strip()
+            raise SyncError(f"Reading {base_dn}: {why}")
+        for item in connection.response or []:
+            if item.get("type") != "searchResEntry":
+                continue
+            values = _values(item["raw_attributes"])
+            uids = values.get("uid", ())
+            if len(uids) == 1:
+                current[uids[0]] = Current(dn=item["dn"], attributes=values)
+        control = result.get("controls", {}).get("1.2.840.113556.1.4.319", {})
+        cookie = control.get("value", {}).get("cookie")
+        if not cookie:
+            return current
+
+
+def read_entry(connection: Connection, settings: LdapSettings, uid: str) -> Current | None:
+    dn = entry_dn(uid, settings.base_dn)
+    try:
+        connection.search(dn, owned_filter(), search_scope=BASE, attributes=list(ATTRIBUTES))
+    except LDAPException as error:
+        if connection.result and connection.result.get("result") == RESULT_NO_SUCH_OBJECT:
+            return None
+        raise SyncError(f"Reading {dn}: {_describe(error)}") from error
+    for item in connection.response or []:
+        if item.get("type") == "searchResEntry":
+            return Current(dn=item["dn"], attributes=_values(item["raw_attributes"]))
+    return None
+
+
+# Desired ---------------------------------------------------------------------------------------
+
+
+def _contacts(query, batch: int = LOAD_BATCH) -> Iterator[Contact]:  # type: ignore[no-untyped-def]
+    last_id = 0
+    while True:
+        rows = db.session.scalars(
+            query.where(Contact.id > last_id).order_by(Contact.id).limit(batch)
+        ).all()
+        if not rows:
+            return
+        yield from rows
+        last_id = rows[-1].id
+        db.session.expunge_all()
+
+
+def active_contacts_query():  # type: ignore[no-untyped-def]
+    return (
+        select(Contact)
+        .where(Contact.status == ContactStatus.ACTIVE.value)
+        .options(selectinload(Contact.channels))
+    )
+
+
+@dataclass
+class Desired:
+    entries: dict[str, Entry] = field(default_factory=dict)
+    refused: dict[str, str] = field(default_factory=dict)  # uid -> why it cannot be written
+    left_out: list[str] = field(default_factory=list)
+
+
+def desired_entries(contacts: Iterable[Contact], language: str = "en") -> Desired:
+    desired = Desired()
+    for contact in contacts:
+        try:
+            entry = contact_entry(contact, language)
+        except MappingError as error:
+            desired.refused[error.uid] = str(error)
+            continue
+        desired.entries[entry.uid] = entry
+        desired.left_out.extend(f"{entry.uid}: {item}" for item in entry.left_out)
+    return desired
+
+
+# Diff --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Add:
+    uid: str
+    attributes: dict[str, tuple[str, ...]]
+
+    def describe(self) -> str:
+        return f"add    uid={self.uid}  {self.attributes.get('displayName', ('',))[0]}"
+
+
+@dataclass(frozen=True)
+class Modify:
+    uid: str
+    dn: str
+    changes: dict[str, tuple[str, ...]]  # attribute -> its new values; () removes it
+
+    def describe(self) -> str:
+        return f"modify uid={self.uid}  {', '.join(sorted(self.changes))}"
+
+
+@dataclass(frozen=True)
+class Delete:
+    uid: str
+    dn: str
+
+    def describe(self) -> str:
+        return f"delete uid={self.uid}"
+
+
+Action = Add | Modify | Delete
+
+
+def diff(
+    current: Mapping[str, Current],
+    desired: Mapping[str, Entry],
+    keep: Iterable[str] = (),
+) -> list[Action]:
+    """The actions that turn ``current`` into ``desired``. Pure.
+
+    Values are compared in order: the first ``cn`` is the one an address book shows and the first
+    ``telephoneNumber`` the 24/7 line. Entries in ``keep`` (contacts whose values cannot be
+    written) are left as they are rather than deleted."""
+    kept = set(keep)
+    actions: list[Action] = []
+    for uid, entry in desired.items():
+        held = current.get(uid)
+        if held is None:
+            actions.append(Add(uid, entry.attributes))
+            continue
+        changes = {
+            name: values
+            for name, values in entry.attributes.items()
+            if held.attributes.get(name, ()) != values
+        }
+        changes.update({name: () for name in held.attributes if name not in entry.attributes})
+        if changes:
+            actions.append(Modify(uid, held.dn, changes))
+    actions.extend(
+        Delete(uid, held.dn)
+        for uid, held in current.items()
+        if uid not in desired and uid not in kept
+    )
+    return actions
+
+
+# Executing ---------------------------------------------------------------------------------------
+
+
+def execute(
+    connection: Connection,
+    settings: LdapSettings,
+    actions: list[Action],
+    progress: Callable[[int], None] | None = None,
+) -> None:
+    """Carry the actions out in order; stops at the first the server refuses."""
+    for action in actions:
+        try:
+            if isinstance(action, Add):
+                connection.add(
+                    entry_dn(action.uid, settings.base_dn),
+                    attributes={name: list(values) for name, values in action.attributes.items()},
+                )
+            elif isinstance(action, Modify):
+                connection.modify(
+                    action.dn,
+                    {
+                        name: [(MODIFY_REPLACE, list(values))]
+                        for name, values in action.changes.items()
+                    },
+                )
+            else:
+                connection.delete(action.dn)
+        except LDAPException as error:
+            raise SyncError(f"{action.describe()}: {_describe(error)}") from error
+        if progress is not None:
+            progress(1)
+
+
+# The whole sync ----------------------------------------------------------------------------------
+
+
+@dataclass
+class SyncReport:
+    actions: list[Action]
+    refused: dict[str, str]
+    left_out: list[str]
+    unchanged: int
+    cursor: int  # every change up to this one is in the server
+
+    def count(self, kind: type) -> int:
+        return sum(1 for action in self.actions if isinstance(action, kind))
+
+    def summary(self) -> str:
+        return (
+            f"{self.count(Add)} added, {self.count(Modify)} modified, "
+            f"{self.count(Delete)} deleted, {self.unchanged} unchanged"
+            + (f", {len(self.refused)} refused" if self.refused else "")
+        )
+
+
+def last_change_seq() -> int:
+    return db.session.scalar(select(func.max(Change.seq))) or 0
+
+
+def plan(connection: Connection, settings: LdapSettings) -> SyncReport:
+    """Read the server and the database; return what a sync would do."""
+    cursor = last_change_seq()  # read first: a change made while we read is applied again later
+    current = read_current(connection, settings.base_dn)
+    desired = desired_entries(_contacts(active_contacts_query()), settings.language)
+    db.session.rollback()
+    actions = diff(current, desired.entries, keep=desired.refused)
+    changed = {action.uid for action in actions if not isinstance(action, Delete)}
+    return SyncReport(
+        actions=actions,
+        refused=desired.refused,
+        left_out=desired.left_out,
+        unchanged=len(desired.entries) - len(changed & set(desired.entries)),
+        cursor=cursor,
+    )
+
+
+def sync(
+    settings: LdapSettings,
+    dry_run: bool = False,
+    on_plan: Callable[[SyncReport], Callable[[int], None] | None] | None = None,
+) -> SyncReport:
+    """Bring the server in step with the database. ``on_plan`` sees the plan before it runs and
+    may return a progress callback."""
+    connection = connect(settings)
+    try:
+        report = plan(connection, settings)
+        progress = on_plan(report) if on_plan else None
+        if not dry_run:
+            execute(connection, settings, report.actions, progress)
+    finally:
+        _close(connection)
+    return report
+
+
+def _close(connection: Connection) -> None:
+    with contextlib.suppress(LDAPException, OSError):
+        connection.unbind()
+    # ldap3 leaves the socket of a failed open (or of a dropped connection) unclosed.
+    sock = getattr(connection, "socket", None)
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.close()
+
+
+# Following the change log ------------------------------------------------------------------------
+
+
+def changed_contacts(after: int, limit: int = 1000) -> tuple[list[str], int]:
+    """Public ids of contacts changed after ``after``, and the seq of the last change read."""
+    rows = db.session.execute(
+        select(Change.seq, Change.entity_id)
+        .where(Change.seq > after, Change.entity == Entity.CONTACT.value)
+        .order_by(Change.seq)
+        .limit(limit)
+    ).all()
+    if not rows:
+        return [], max(after, last_change_seq())
+    ids = list(dict.fromkeys(entity_id for _, entity_id in rows))
+    return ids, rows[-1].seq
+
+
+def apply_changes(
+    connection: Connection, settings: LdapSettings, public_ids: list[str]
+) -> list[Action]:
+    """Bring these contacts' entries in step, reading each from the server first."""
+    contacts = {
+        contact.public_id: contact
+        for contact in db.session.scalars(
+            active_contacts_query().where(Contact.public_id.in_(public_ids))
+        )
+    }
+    desired = desired_entries(contacts.values(), settings.language)
+    db.session.rollback()
+    actions: list[Action] = []
+    for uid in public_ids:
+        held = read_entry(connection, settings, uid)
+        actions.extend(
+            diff(
+                {uid: held} if held else {},
+                {uid: desired.entries[uid]} if uid in desired.entries else {},
+                keep=desired.refused,
+            )
+        )
+    for uid, reason in desired.refused.items():
+        log.warning("LDAP: contact %s left as it was: %s", uid, reason)
+    execute(connection, settings, actions)
+    return actions
+
+
+def follow_changes(
+    settings: LdapSettings,
+    interval: float = 1.0,
+    retry_max: float = 60.0,
+    stop: Event | None = None,
+    report: Callable[[str], None] = log.info,
+) -> None:
+    """Keep the server in step: one full sync, then every change as it is committed.
+
+    The cursor moves only after a change is in the server; when the server is away the loop
+    backs off (1 s, 2 s, 4 s ... up to ``retry_max``) and carries on from the same cursor."""
+    stop = stop or Event()
+    connection: Connection | None = None
+    cursor: int | None = None
+    delay = 1.0
+    while not stop.is_set():
+        db.session.rollback()  # each look at the log sees the latest commits
+        try:
+            if connection is None:
+                connection = connect(settings)
+                if cursor is None:
+                    first = sync_with(connection, settings)
+                    cursor = first.cursor
+                    report(f"In step: {first.summary()}.")
+                else:
+                    report("LDAP server back: catching up.")
+                delay = 1.0
+            ids, last = changed_contacts(cursor)
+            if ids:
+                actions = apply_changes(connection, settings, ids)
+                for action in actions:
+                    report(action.describe())
+            cursor = last
+            if not ids:
+                stop.wait(interval)
+        except SyncError as error:
+            db.session.rollback()
+            if connection is not None:
+                _close(connection)
+                connection = None
+            report(f"{error} (trying again in {delay:g} s)")
+            stop.wait(delay)
+            delay = min(delay * 2, retry_max)
+    if connection is not None:
+        _close(connection)
+
+
+def sync_with(connection: Connection, settings: LdapSettings) -> SyncReport:
+    report = plan(connection, settings)
+    execute(connection, settings, report.actions)
+    return report
+
+
+# Export -------------------------------------------------------------------------------------------
+
+
+def export_ldif(
+    out: TextIO,
+    base_dn: str,
+    language: str = "en",
+    with_base: bool = True,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[int, Desired]:
+    """The whole directory as LDIF on ``out``; returns the number of records and what was
+    refused. Works without a server: only the DNs need ldap3's escaping."""
+    desired = Desired()
+
+    def chunks() -> Iterator[str]:
+        if with_base:
+            base = ldif.base_record(base_dn)
+            if base is not None:
+                yield base
+        for contact in _contacts(active_contacts_query()):
+            try:
+                entry = contact_entry(contact, language)
+            except MappingError as error:
+                desired.refused[error.uid] = str(error)
+            else:
+                desired.left_out.extend(f"{entry.uid}: {item}" for item in entry.left_out)
+                yield ldif.record(entry_dn(entry.uid, base_dn), entry.attributes)
+            if progress is not None:
+                progress(1)
+
+    count = ldif.write(out, chunks())
+    db.session.rollback()
+    return count, desired

@@ -1,0 +1,300 @@
+"""`flask ldap sync` and `flask ldap export` against a real slapd."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from dataclasses import replace
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskCliRunner
+from sqlalchemy import update
+
+from directory.extensions import db
+from directory.models import Contact
+from directory.projections.ldap.mapping import contact_entry
+from directory.services.actors import Actor
+from directory.services.contacts import archive_contact, create_contact, update_contact
+from directory.services.validation import ChannelData
+from tests.factories import contact_data
+from tests.integration.slapd import Slapd
+
+pytestmark = pytest.mark.integration
+
+SYSTEM = Actor.system("tests")
+
+HARD_VALUES = {
+    "organisation": ('Ministry of Works, Transport + Housing "MTW" \\ Annex; ' * 4)[:200],
+    "unit": "#1 Emergency Desk; São João (Δ)",
+    "holder_given_name": "Zoë-Renée",
+    "holder_family_name": "D'Aubigné, Jr.",
+    "city": "Saint-Denis, Réunion",
+    "postal_address": "Rue de l'Église, 12\n#3 $ Office \\ Annex\n" + "Block " * 150,
+}
+
+
+def configure(app: Flask, server: Slapd, base: str, **more: object) -> None:
+    settings: dict[str, object] = {
+        "LDAP_URL": server.url,
+        "LDAP_BIND_DN": server.bind_dn,
+        "LDAP_BIND_PASSWORD": server.password,
+        "LDAP_BASE_DN": base,
+        "LDAP_CA_FILE": str(server.ca_file),
+        "LDAP_CONNECT_TIMEOUT": 3,
+        "LDAP_TIMEOUT": 5,
+    }
+    app.config.update({**settings, **more})
+
+
+def sync(runner: FlaskCliRunner, *args: str) -> str:
+    result = runner.invoke(args=["ldap", "sync", *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def held(server: Slapd, base: str) -> dict[str, dict]:
+    """The entries under the base, by uid, as ldapsearch reads them."""
+    found = server.ldapsearch(base, "(uid=*)", scope="one")
+    return {entry["uid"][0]: entry for entry in found}
+
+
+def expected(contact: Contact) -> dict[str, list[str]]:
+    return {name: list(values) for name, values in contact_entry(contact).attributes.items()}
+
+
+def assert_reads_back_equal(server: Slapd, base: str, contacts: list[Contact]) -> None:
+    entries = held(server, base)
+    assert set(entries) == {contact.public_id for contact in contacts}
+    for contact in contacts:
+        entry = entries[contact.public_id]
+        for name, values in expected(contact).items():
+            assert entry.get(name) == values, (contact.public_id, name)
+
+
+def test_first_sync_adds_every_contact_and_a_second_does_nothing(
+    app: Flask, runner: FlaskCliRunner, ldap_server: Slapd, ldap_base: str
+) -> None:
+    contacts = [
+        create_contact(SYSTEM, contact_data()),
+        create_contact(
+            SYSTEM, contact_data("MX", holder_given_name="Ana", holder_family_name="Núñez")
+        ),
+        create_contact(SYSTEM, contact_data("BR", holder_given_name="", holder_family_name="")),
+    ]
+    configure(app, ldap_server, ldap_base)
+    assert "3 added, 0 modified, 0 deleted, 0 unchanged" in sync(runner)
+    assert_reads_back_equal(ldap_server, ldap_base, contacts)
+    assert "0 added, 0 modified, 0 deleted, 3 unchanged" in sync(runner)
+
+
+def test_hard_values_sync_read_back_equal_and_delete_cleanly(
+    app: Flask, runner: FlaskCliRunner, ldap_server: Slapd, ldap_base: str
+) -> None:
+    contact = create_contact(SYSTEM, contact_data("HT", **HARD_VALUES))
+    # Surrounding spaces and a leading # as an older import may have left them in the database.
+    db.session.execute(
+        update(Contact)
+        .where(Contact.id == contact.id)
+        .values(holder_given_name="  #Zoë + Ana  ", position_title=" Officer, 24/7 ")
+    )
+    db.session.commit()
+    contact = db.session.get(Contact, contact.id)
+    configure(app, ldap_server, ldap_base)
+    sync(runner)
+    assert_reads_back_equal(ldap_server, ldap_base, [contact])
+    entry = held(ldap_server, ldap_base)[contact.public_id]
+    assert entry["givenName"][0] == "#Zoë + Ana"
+    assert entry["o"][0] == HARD_VALUES["organisation"]
+    assert entry["postalAddress"][0].startswith(
+        "Rue de l'Église, 12$#3 \\24 Office \\5C Annex$Block"
+    )
+    assert len(entry["postalAddress"][0]) > 900
+    assert "0 added, 0 modified, 0 deleted, 1 unchanged" in sync(runner)
+
+    archive_contact(SYSTEM, contact.public_id)
+    assert "0 added, 0 modified, 1 deleted" in sync(runner)
+    assert held(ldap_server, ldap_base) == {}
+
+
+def test_an_edit_modifies_only_the_attributes_that_changed(
+    app: Flask, runner: FlaskCliRunner, ldap_server: Slapd, ldap_base: str
+) -> None:
+    contact = create_contact(SYSTEM, contact_data())
+    other = create_contact(SYSTEM, contact_data("TT"))
+    configure(app, ldap_server, ldap_base)
+    sync(runner)
+    update_contact(SYSTEM, contact.public_id, contact_data(city="Port Royal"), contact.version)
+
+    planned = sync(runner, "--dry-run")
+    assert f"modify uid={contact.public_id}  l\n" in planned
+    assert "Would do: 0 added, 1 modified, 0 deleted, 1 unchanged" in planned
+    assert held(ldap_server, ldap_base)[contact.public_id]["l"] == ["Kingston"]  # dry run
+
+    assert "0 added, 1 modified" in sync(runner)
+    assert held(ldap_server, ldap_base)[contact.public_id]["l"] == ["Port Royal"]
+    assert_reads_back_equal(ldap_server, ldap_base, [db.session.get(Contact, contact.id), other])
+
+
+def test_entries_the_sync_did_not_make_are_never_touched(
+    app: Flask, runner: FlaskCliRunner, ldap_server: Slapd, ldap_base: str
+) -> None:
+    foreign = (
+        f"dn: cn=Foreign Person,{ldap_base}\nobjectClass: inetOrgPerson\n"
+        "cn: Foreign Person\nsn: Person\nmail: foreign@example.org\nuid: foreign\n"
+    )
+    outside = (
+        f"dn: uid=outside-{ldap_base.split(',')[0][3:]},{ldap_server.suffix}\n"
+        "objectClass: inetOrgPerson\ncn: Outside\nsn: Outside\nemployeeType: point of contact\n"
+    )
+    ldap_server.ldapadd(foreign)
+    ldap_server.ldapadd(outside)
+    contact = create_contact(SYSTEM, contact_data())
+    configure(app, ldap_server, ldap_base)
+    sync(runner)
+    archive_contact(SYSTEM, contact.public_id)
+    assert "1 deleted" in sync(runner)
+    sync(runner)
+    assert set(held(ldap_server, ldap_base)) == {"foreign"}
+    outside_dn = outside.splitlines()[0].removeprefix("dn: ")
+    assert ldap_server.ldapsearch(outside_dn, scope="base")
+
+
+def test_export_loads_with_ldapadd_and_matches_what_the_sync_writes(
+    app: Flask, runner: FlaskCliRunner, ldap_server: Slapd, ldap_base: str, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    create_contact(SYSTEM, contact_data("HT", **HARD_VALUES))
+    create_contact(SYSTEM, contact_data("MX", holder_given_name="Ana", holder_family_name="Núñez"))
+    base = f"ou=export,{ldap_base}"  # not there yet: the file brings it
+    app.config["LDAP_BASE_DN"] = base
+    result = runner.invoke(args=["ldap", "export", str(tmp_path / "directory.ldif")])
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "directory.ldif").read_text()
+    assert text.startswith("version: 1\n") and "changetype" not in text
+    assert all(line.isascii() and len(line) <= 76 for line in text.splitlines())
+    ldap_server.ldapadd(tmp_path / "directory.ldif")
+    assert len(held(ldap_server, base)) == 2
+    configure(app, ldap_server, base)
+    assert "0 added, 0 modified, 0 deleted, 2 unchanged" in sync(runner)
+
+
+def test_export_to_standard_output(app: Flask, runner: FlaskCliRunner) -> None:
+    contact = create_contact(SYSTEM, contact_data())
+    result = runner.invoke(args=["ldap", "export", "--base", "ou=people,dc=example,dc=org"])
+    assert result.exit_code == 0, result.output
+    assert f"dn: uid={contact.public_id},ou=people,dc=example,dc=org" in result.output
+
+
+def test_tls_verifies_the_certificate_by_default(
+    app: Flask, runner: FlaskCliRunner, ldap_server: Slapd, ldap_base: str
+) -> None:
+    create_contact(SYSTEM, contact_data())
+    configure(app, ldap_server, ldap_base, LDAP_URL=ldap_server.ldaps_url, LDAP_CA_FILE="")
+    refused = runner.invoke(args=["ldap", "sync"])
+    assert refused.exit_code == 1
+    assert "certificate" in refused.output.lower()
+    assert held(ldap_server, ldap_base) == {}
+
+    app.config["LDAP_CA_FILE"] = str(ldap_server.ca_file)
+    assert "1 added" in sync(runner)
+    configure(app, ldap_server, ldap_base, LDAP_START_TLS=True)  # StartTLS on ldap://
+    assert "1 unchanged" in sync(runner)
+    configure(app, ldap_server, ldap_base, LDAP_URL=ldap_server.ldaps_url, LDAP_CA_FILE="")
+    app.config["LDAP_TLS_VERIFY"] = False
+    assert "1 unchanged" in sync(runner)
+
+
+def test_a_silent_server_times_out_with_a_clear_message(
+    app: Flask, runner: FlaskCliRunner, ldap_base: str, ldap_server: Slapd
+) -> None:
+    with socket.socket() as silent:  # accepts connections, never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(5)
+        port = silent.getsockname()[1]
+        configure(app, ldap_server, ldap_base, LDAP_URL=f"ldap://127.0.0.1:{port}", LDAP_TIMEOUT=1)
+        started = time.monotonic()
+        result = runner.invoke(args=["ldap", "sync"])
+    assert result.exit_code == 1
+    assert "127.0.0.1" in result.output
+    assert time.monotonic() - started < 10
+
+
+def test_wrong_password_and_missing_settings_say_so(
+    app: Flask, runner: FlaskCliRunner, ldap_server: Slapd, ldap_base: str
+) -> None:
+    configure(app, ldap_server, ldap_base, LDAP_BIND_PASSWORD="wrong")
+    result = runner.invoke(args=["ldap", "sync"])
+    assert result.exit_code == 1
+    assert "password was refused" in result.output
+    app.config["LDAP_URL"] = ""
+    result = runner.invoke(args=["ldap", "sync"])
+    assert result.exit_code == 2
+    assert "LDAP_URL" in result.output
+
+
+def test_a_missing_base_is_named(
+    app: Flask, runner: FlaskCliRunner, ldap_server: Slapd, ldap_base: str
+) -> None:
+    configure(app, ldap_server, f"ou=missing,{ldap_base}")
+    result = runner.invoke(args=["ldap", "sync"])
+    assert result.exit_code == 1
+    assert f"ou=missing,{ldap_base} does not exist" in result.output
+
+
+def test_follow_applies_each_change_and_survives_the_server_going_away(
+    app: Flask, private_slapd: Slapd
+) -> None:
+    from directory.projections.ldap.sync import LdapSettings, follow_changes
+
+    base = f"ou=contacts,{private_slapd.suffix}"
+    configure(app, private_slapd, base)
+    contact = create_contact(SYSTEM, contact_data())
+    settings = replace(LdapSettings.from_config(app.config), connect_timeout=1, timeout=2)
+    stop = threading.Event()
+    lines: list[str] = []
+
+    def run() -> None:
+        with app.app_context():
+            follow_changes(settings, interval=0.1, retry_max=0.5, stop=stop, report=lines.append)
+
+    def wait_for(check, seconds: float = 5.0) -> None:  # type: ignore[no-untyped-def]
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if private_slapd.is_running() and check(held(private_slapd, base)):
+                return
+            time.sleep(0.05)
+        raise AssertionError(f"not in step after {seconds} s: {lines}")
+
+    follower = threading.Thread(target=run)
+    follower.start()
+    try:
+        wait_for(lambda entries: contact.public_id in entries)
+        started = time.monotonic()
+        edited = update_contact(
+            SYSTEM, contact.public_id, contact_data(city="Port Royal"), contact.version
+        )
+        wait_for(lambda entries: entries[contact.public_id].get("l") == ["Port Royal"])
+        assert time.monotonic() - started < 5
+
+        private_slapd.stop()
+        second = create_contact(SYSTEM, contact_data("TT"))
+        update_contact(SYSTEM, contact.public_id, contact_data(city="Ocho Rios"), edited.version)
+        third = create_contact(
+            SYSTEM, contact_data("BB", channels=[ChannelData("email", "eoc@bb.example.org", "")])
+        )
+        time.sleep(1.0)  # the follower meets the closed port and backs off
+        private_slapd.start()
+        wait_for(
+            lambda entries: (
+                {second.public_id, third.public_id} <= set(entries)
+                and entries[contact.public_id].get("l") == ["Ocho Rios"]
+            ),
+            seconds=15,
+        )
+    finally:
+        stop.set()
+        follower.join(10)
+    assert not follower.is_alive()
+    assert any("trying again" in line for line in lines)
+    assert any("back" in line for line in lines)
