@@ -9,6 +9,7 @@ read, changed or deleted; anything else in the server is never touched.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import ssl
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -20,7 +21,6 @@ from typing import Any, TextIO
 from ldap3 import (
     BASE,
     LEVEL,
-    MODIFY_REPLACE,
     NONE,
     SYNC,
     Connection,
@@ -28,6 +28,7 @@ from ldap3 import (
     Tls,
 )
 from ldap3.core.exceptions import LDAPException
+from ldap3.core.results import RESULT_CODES
 from ldap3.utils.conv import escape_filter_chars
 from ldap3.utils.dn import escape_rdn
 from sqlalchemy import func, select
@@ -35,13 +36,15 @@ from sqlalchemy.orm import selectinload
 
 from ...extensions import db
 from ...models import Change, Contact, ContactStatus, Entity
-from . import ldif
+from . import ber, ldif
 from .mapping import ATTRIBUTES, OWNER_MARK, Entry, MappingError, contact_entry
 
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 500  # below slapd's default size limit, so that each page comes back whole
-WINDOW = 200  # asynchronous operations in flight: slapd drops a client with about a thousand
+WINDOW = 200  # requests in flight: slapd drops a client with about a thousand outstanding
+FIRST_MESSAGE_ID = 1_000_000  # apart from the ids ldap3 gives its own requests
+RECEIVE_BYTES = 65536
 LOAD_BATCH = 500
 RESULT_SUCCESS = 0
 RESULT_SIZE_LIMIT_EXCEEDED = 4
@@ -336,34 +339,71 @@ def diff(
 # Executing ---------------------------------------------------------------------------------------
 
 
+def _request(action: Action, message_id: int, base_dn: str) -> bytes:
+    if isinstance(action, Add):
+        return ber.add_request(message_id, entry_dn(action.uid, base_dn), action.attributes)
+    if isinstance(action, Modify):
+        return ber.modify_request(message_id, action.dn, action.changes)
+    return ber.delete_request(message_id, action.dn)
+
+
 def execute(
     connection: Connection,
     settings: LdapSettings,
     actions: list[Action],
     progress: Callable[[int], None] | None = None,
+    window: int = WINDOW,
 ) -> None:
-    """Carry the actions out in order; stops at the first the server refuses."""
-    for action in actions:
-        try:
-            if isinstance(action, Add):
-                connection.add(
-                    entry_dn(action.uid, settings.base_dn),
-                    attributes={name: list(values) for name, values in action.attributes.items()},
-                )
-            elif isinstance(action, Modify):
-                connection.modify(
-                    action.dn,
-                    {
-                        name: [(MODIFY_REPLACE, list(values))]
-                        for name, values in action.changes.items()
-                    },
-                )
-            else:
-                connection.delete(action.dn)
-        except LDAPException as error:
-            raise SyncError(f"{action.describe()}: {_describe(error)}") from error
-        if progress is not None:
-            progress(1)
+    """Carry the actions out, ``window`` requests in flight at a time on the bound connection.
+
+    Each action touches its own entry, so their order does not matter. The ones the server
+    refuses are reported together at the end; the others are done."""
+    sock = connection.socket
+    if sock is None:
+        raise SyncError("The LDAP connection is closed.")
+    pending: dict[int, Action] = {}
+    refused: list[str] = []
+    queue = iter(actions)
+    message_ids = itertools.count(FIRST_MESSAGE_ID)
+    buffer = bytearray()
+
+    def send_more() -> None:
+        chunks = []
+        for action in itertools.islice(queue, window - len(pending)):
+            message_id = next(message_ids)
+            pending[message_id] = action
+            chunks.append(_request(action, message_id, settings.base_dn))
+        if chunks:
+            sock.sendall(b"".join(chunks))
+
+    try:
+        send_more()
+        while pending:
+            data = sock.recv(RECEIVE_BYTES)
+            if not data:
+                raise SyncError("The LDAP server closed the connection.")
+            buffer += data
+            while (size := ber.message_size(buffer)) and len(buffer) >= size:
+                result = ber.parse_result(bytes(buffer[:size]))
+                del buffer[:size]
+                if result.operation == "extended":  # a notice of disconnection
+                    raise SyncError(f"The LDAP server ended the connection: {result.diagnostic}")
+                action = pending.pop(result.message_id, None)
+                if action is None:
+                    continue
+                if result.code != RESULT_SUCCESS:
+                    name = RESULT_CODES.get(result.code, str(result.code))
+                    refused.append(f"{action.describe()}: {name} {result.diagnostic}".strip())
+                if progress is not None:
+                    progress(1)
+            send_more()
+    except (OSError, ber.BerError) as error:
+        _close(connection)
+        raise SyncError(f"LDAP server {settings.url}: {error}") from error
+    if refused:
+        shown = "\n".join(refused[:10])
+        more = f"\n... and {len(refused) - 10} more" if len(refused) > 10 else ""
+        raise SyncError(f"The LDAP server refused {len(refused)} changes:\n{shown}{more}")
 
 
 # The whole sync ----------------------------------------------------------------------------------
