@@ -186,11 +186,13 @@ def contact_entry(contact: Contact, language: str = "en") -> Entry:
     display = check.text("displayName", display_name(contact, language))
 
     languages = (language, *(code for code in LANGUAGES if code != language))
+    # Forms that start with the words people type, without the display form's comma:
+    # Outlook and Evolution match the start of the value against "Jamaica disaster".
     names = [display]
     for code in languages:
-        names.append(f"{contact.country.name(code)}, {contact.area.name(code)}: {who}")
+        names.append(f"{contact.country.name(code)} {contact.area.name(code)}: {who}")
     for code in languages:
-        names.append(f"{contact.area.name(code)}, {contact.country.name(code)}: {who}")
+        names.append(f"{contact.area.name(code)} {contact.country.name(code)}: {who}")
     if named and family and given:
         names.append(f"{family}, {given}")
     if organisation:
@@ -244,7 +246,9 @@ def contact_entry(contact: Contact, language: str = "en") -> Entry:
         "employeeType": (OWNER_MARK,),
         "cn": _with_folded(names),
         "displayName": (display,),
-        "sn": _with_folded([family]) if named and family else (post or display,),
+        # Apple Contacts lists entries by givenName and sn: a desk's sn is its display form,
+        # not just the post, which many desks share.
+        "sn": _with_folded([family]) if named and family else _unique([display, post]),
         "givenName": _with_folded([given]) if named and given else (),
         "title": (post,) if post else (),
         "o": _with_folded([organisation]),
