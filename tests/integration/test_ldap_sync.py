@@ -298,3 +298,40 @@ def test_follow_applies_each_change_and_survives_the_server_going_away(
     assert not follower.is_alive()
     assert any("trying again" in line for line in lines)
     assert any("back" in line for line in lines)
+
+
+def test_a_read_cut_short_by_the_size_limit_stops_the_sync(
+    app: Flask, runner: FlaskCliRunner, ldap_server: Slapd, ldap_base: str
+) -> None:
+    """slapd answers "size limit exceeded" without ldap3 raising: a sync that took the partial
+    read for the whole would add entries that exist and delete none that should go."""
+    entries = [
+        f"dn: uid=held{n},{ldap_base}\nobjectClass: inetOrgPerson\ncn: Held {n}\nsn: Held\n"
+        f"uid: held{n}\nemployeeType: point of contact\n"
+        for n in range(520)  # the test server's olcSizeLimit is 500
+    ]
+    reader = f"cn=reader,{ldap_base}"
+    entries.append(f"dn: {reader}\nobjectClass: person\ncn: reader\nsn: Reader\nuserPassword: pw\n")
+    ldap_server.ldapadd("\n".join(entries))
+    configure(app, ldap_server, ldap_base, LDAP_BIND_DN=reader, LDAP_BIND_PASSWORD="pw")
+    result = runner.invoke(args=["ldap", "sync", "--dry-run"])
+    assert result.exit_code == 1
+    assert "size limit" in result.output
+    assert "delete" not in result.output
+
+
+def test_a_contact_with_a_control_character_is_left_as_it_was_and_named(
+    app: Flask, runner: FlaskCliRunner, ldap_server: Slapd, ldap_base: str
+) -> None:
+    contact = create_contact(SYSTEM, contact_data())
+    configure(app, ldap_server, ldap_base)
+    sync(runner)
+    db.session.execute(
+        update(Contact).where(Contact.id == contact.id).values(organisation="ODPEM\x07 Kingston")
+    )
+    db.session.commit()
+    output = sync(runner)
+    assert f"Left as it was: {contact.public_id}: o: control character U+0007" in output
+    assert "0 deleted" in output
+    entry = held(ldap_server, ldap_base)[contact.public_id]
+    assert entry["o"][0] == "Office of Disaster Preparedness, Jamaica"
