@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import subprocess
 import threading
 import time
 from dataclasses import replace
@@ -171,7 +172,7 @@ def test_export_loads_with_ldapadd_and_matches_what_the_sync_writes(
     result = runner.invoke(args=["ldap", "export", str(tmp_path / "directory.ldif")])
     assert result.exit_code == 0, result.output
     text = (tmp_path / "directory.ldif").read_text()
-    assert text.startswith("version: 1\n") and "changetype" not in text
+    assert text.startswith(f"dn: {base}\n") and "changetype" not in text
     assert all(line.isascii() and len(line) <= 76 for line in text.splitlines())
     ldap_server.ldapadd(tmp_path / "directory.ldif")
     assert len(held(ldap_server, base)) == 2
@@ -335,3 +336,41 @@ def test_a_contact_with_a_control_character_is_left_as_it_was_and_named(
     assert "0 deleted" in output
     entry = held(ldap_server, ldap_base)[contact.public_id]
     assert entry["o"][0] == "Office of Disaster Preparedness, Jamaica"
+
+
+def test_export_then_slapadd_is_the_fast_first_load(
+    app: Flask, runner: FlaskCliRunner, private_slapd: Slapd, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.integration.slapd import find_tool
+
+    contacts = [
+        create_contact(SYSTEM, contact_data("HT", **HARD_VALUES)),
+        create_contact(
+            SYSTEM, contact_data("MX", holder_given_name="Ana", holder_family_name="Núñez")
+        ),
+    ]
+    base = f"ou=contacts,{private_slapd.suffix}"
+    configure(app, private_slapd, base)
+    ldif_file = tmp_path / "directory.ldif"
+    result = runner.invoke(args=["ldap", "export", "--without-base", str(ldif_file)])
+    assert result.exit_code == 0, result.output
+    private_slapd.stop()
+    loaded = subprocess.run(
+        [
+            find_tool("slapadd"),
+            "-q",
+            "-F",
+            str(private_slapd.folder / "slapd.d"),
+            "-b",
+            private_slapd.suffix,
+            "-l",
+            str(ldif_file),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert loaded.returncode == 0, loaded.stderr
+    private_slapd.start()
+    assert_reads_back_equal(private_slapd, base, contacts)
+    assert "0 added, 0 modified, 0 deleted, 2 unchanged" in sync(runner)

@@ -99,16 +99,14 @@ def test_long_lines_fold_at_76_and_unfold_to_the_same_text() -> None:
     assert folded.replace("\n ", "") == text
 
 
-def test_a_file_has_a_version_line_and_blank_lines_between_records() -> None:
+def test_a_file_is_records_with_blank_lines_between_and_no_version_line() -> None:
     out = io.StringIO()
     count = ldif.write(out, [ldif.record("uid=a,ou=c,dc=x", {"uid": ("a",), "cn": ("Ana",)})] * 2)
     assert count == 2
     assert out.getvalue() == (
-        "version: 1\n"
-        "\ndn: uid=a,ou=c,dc=x\nuid: a\ncn: Ana\n"
-        "\ndn: uid=a,ou=c,dc=x\nuid: a\ncn: Ana\n"
+        "dn: uid=a,ou=c,dc=x\nuid: a\ncn: Ana\n\ndn: uid=a,ou=c,dc=x\nuid: a\ncn: Ana\n"
     )
-    assert "changetype" not in out.getvalue()  # slapadd refuses it
+    assert "changetype" not in out.getvalue()  # slapadd refuses it, and version: 1 too
 
 
 def test_the_base_record_is_an_organizational_unit() -> None:

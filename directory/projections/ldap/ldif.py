@@ -67,11 +67,12 @@ def records(entries: Iterable[tuple[str, Entry]]) -> Iterator[str]:
 
 
 def write(out: TextIO, chunks: Iterable[str]) -> int:
-    """Writes ``version: 1`` then the records, a blank line between them; returns how many."""
-    out.write("version: 1\n")
+    """Writes the records, a blank line between them; returns how many. No ``version: 1``
+    line: it is optional in RFC 2849, and slapadd 2.5 stops at it ("entry -1 has no dn")."""
     count = 0
     for chunk in chunks:
-        out.write("\n")
+        if count:
+            out.write("\n")
         out.write(chunk)
         count += 1
     return count
