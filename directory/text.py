@@ -11,7 +11,9 @@ WORD = re.compile(r"\w+")
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form: "Protección" -> "proteccion", "Straße" -> "strasse"."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
+    if text.isascii():  # most text: nothing to decompose
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text)
     return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
 
 

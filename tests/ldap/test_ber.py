@@ -66,5 +66,29 @@ def test_garbage_is_refused() -> None:
         ber.parse_result(b"\x30\x03\x02\x01")
     with pytest.raises(ber.BerError):
         ber.parse_result(
-            ber.tlv(0x30, b"\x02\x01\x01" + ber.tlv(0x65, b"\x0a\x01\x00\x04\x00\x04\x00"))
+            ber.tlv(0x30, b"\x02\x01\x01" + ber.tlv(0x61, b"\x0a\x01\x00\x04\x00\x04\x00"))
         )
+
+
+def test_a_search_entry_and_the_end_of_a_page_with_its_cookie_are_read() -> None:
+    values = ber.tlv(0x31, ber.tlv(0x04, "Zoë".encode()) + ber.tlv(0x04, b"zoe"))
+    attribute = ber.tlv(0x30, ber.tlv(0x04, b"cn") + values)
+    entry = ber.tlv(0x64, ber.tlv(0x04, b"uid=a,ou=c") + ber.tlv(0x30, attribute))
+    parsed = ber.parse_search(ber.tlv(0x30, b"\x02\x01\x05" + entry))
+    assert parsed == ber.SearchEntry(5, "uid=a,ou=c", {"cn": ("Zoë", "zoe")})
+
+    done = ber.tlv(0x65, b"\x0a\x01\x00\x04\x00\x04\x00")
+    paging = ber.tlv(0x30, b"\x02\x01\x00" + ber.tlv(0x04, b"next-page"))
+    control = ber.tlv(0x30, ber.tlv(0x04, ber.PAGED_RESULTS.encode()) + ber.tlv(0x04, paging))
+    parsed = ber.parse_search(ber.tlv(0x30, b"\x02\x01\x05" + done + ber.tlv(0xA0, control)))
+    assert parsed == ber.SearchDone(ber.Result(5, "search", 0, ""), b"next-page")
+
+
+def test_a_search_request_asks_one_level_with_paging() -> None:
+    request = ber.search_request(
+        3, "ou=c", ber.equality_filter("uid", "a"), ["cn", "mail"], 500, b"k"
+    )
+    assert request.startswith(b"\x30")
+    assert ber.message_size(request) == len(request)
+    assert b"\x63" in request and ber.PAGED_RESULTS.encode() in request
+    assert b"\xa3\x08\x04\x03uid\x04\x01a" in request  # (uid=a) as an equality match

@@ -12,10 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-INTEGER, OCTET_STRING, ENUMERATED, SEQUENCE, SET = 0x02, 0x04, 0x0A, 0x30, 0x31
-MODIFY_REQUEST, ADD_REQUEST, DEL_REQUEST = 0x66, 0x68, 0x4A  # [APPLICATION 6, 8, 10]
-RESPONSES = {0x67: "modify", 0x69: "add", 0x6B: "delete", 0x78: "extended"}
+BOOLEAN, INTEGER, OCTET_STRING, ENUMERATED, SEQUENCE, SET = 0x01, 0x02, 0x04, 0x0A, 0x30, 0x31
+SEARCH_REQUEST, MODIFY_REQUEST, ADD_REQUEST, DEL_REQUEST = 0x63, 0x66, 0x68, 0x4A
+SEARCH_ENTRY, SEARCH_DONE, SEARCH_REFERENCE = 0x64, 0x65, 0x73
+RESPONSES = {0x65: "search", 0x67: "modify", 0x69: "add", 0x6B: "delete", 0x78: "extended"}
+FILTER_AND, FILTER_EQUALITY, CONTROLS = 0xA0, 0xA3, 0xA0  # context-specific, constructed
 REPLACE = 2
+SINGLE_LEVEL, NEVER_DEREFERENCE = 1, 0
+PAGED_RESULTS = "1.2.840.113556.1.4.319"  # RFC 2696
 
 
 def _length(size: int) -> bytes:
@@ -63,6 +67,40 @@ def delete_request(message_id: int, dn: str) -> bytes:
     return _message(message_id, tlv(DEL_REQUEST, dn.encode("utf-8")))
 
 
+def equality_filter(attribute: str, value: str) -> bytes:
+    return tlv(FILTER_EQUALITY, _string(attribute) + _string(value))
+
+
+def and_filter(*filters: bytes) -> bytes:
+    return tlv(FILTER_AND, b"".join(filters))
+
+
+def search_request(
+    message_id: int,
+    base_dn: str,
+    search_filter: bytes,
+    attributes: Iterable[str],
+    page_size: int,
+    cookie: bytes = b"",
+) -> bytes:
+    """A one-level search of ``base_dn`` with the simple paged results control."""
+    request = tlv(
+        SEARCH_REQUEST,
+        _string(base_dn)
+        + _integer(ENUMERATED, SINGLE_LEVEL)
+        + _integer(ENUMERATED, NEVER_DEREFERENCE)
+        + _integer(INTEGER, 0)  # no size limit asked: the server's own applies
+        + _integer(INTEGER, 0)
+        + tlv(BOOLEAN, b"\x00")
+        + search_filter
+        + tlv(SEQUENCE, b"".join(_string(name) for name in attributes)),
+    )
+    paging = tlv(SEQUENCE, _integer(INTEGER, page_size) + tlv(OCTET_STRING, cookie))
+    control = tlv(SEQUENCE, _string(PAGED_RESULTS) + tlv(OCTET_STRING, paging))
+    body = _integer(INTEGER, message_id) + request + tlv(CONTROLS, control)
+    return tlv(SEQUENCE, body)
+
+
 # Reading the answers ----------------------------------------------------------------------------
 
 
@@ -108,6 +146,69 @@ def message_size(buffer: bytes | bytearray) -> int:
     if len(buffer) < 2 + count:
         return 0
     return 2 + count + int.from_bytes(buffer[2 : 2 + count], "big")
+
+
+@dataclass(frozen=True)
+class SearchEntry:
+    message_id: int
+    dn: str
+    attributes: dict[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class SearchDone:
+    result: Result
+    cookie: bytes  # empty when the last page has been sent
+
+
+def _elements(data: bytes, start: int, end: int) -> list[tuple[int, int, int]]:
+    found = []
+    while start < end:
+        element = _read(data, start)
+        found.append(element)
+        start = element[2]
+    return found
+
+
+def _paging_cookie(message: bytes, start: int, end: int) -> bytes:
+    """The cookie of the paged results control among the controls at ``start``."""
+    _, controls_start, _ = _read(message, start)
+    for _, control_start, control_end in _elements(message, controls_start, end):
+        parts = _elements(message, control_start, control_end)
+        oid = message[parts[0][1] : parts[0][2]].decode("ascii", "replace")
+        if oid == PAGED_RESULTS:
+            _, value_start, _ = parts[-1]  # controlValue: SEQUENCE { size, cookie }
+            _, sequence_start, _ = _read(message, value_start)
+            _, _, size_end = _read(message, sequence_start)
+            _, cookie_start, cookie_end = _read(message, size_end)
+            return message[cookie_start:cookie_end]
+    return b""
+
+
+def parse_search(message: bytes) -> SearchEntry | SearchDone | None:
+    """A search answer: an entry, the end of a page (with the paging cookie), or None for a
+    reference (never sent for the base the sync reads)."""
+    _, start, end = _read(message, 0)
+    _, id_start, id_end = _read(message, start)
+    message_id = int.from_bytes(message[id_start:id_end], "big", signed=True)
+    tag, op_start, op_end = _read(message, id_end)
+    if tag == SEARCH_REFERENCE:
+        return None
+    if tag != SEARCH_ENTRY:
+        result = parse_result(message)
+        cookie = _paging_cookie(message, op_end, end) if op_end < end else b""
+        return SearchDone(result, cookie)
+    _, dn_start, dn_end = _read(message, op_start)
+    _, list_start, list_end = _read(message, dn_end)
+    attributes: dict[str, tuple[str, ...]] = {}
+    for _, a_start, _ in _elements(message, list_start, list_end):
+        _, n_start, n_end = _read(message, a_start)
+        _, v_start, v_end = _read(message, n_end)
+        attributes[message[n_start:n_end].decode("utf-8")] = tuple(
+            message[value_start:value_end].decode("utf-8")
+            for _, value_start, value_end in _elements(message, v_start, v_end)
+        )
+    return SearchEntry(message_id, message[dn_start:dn_end].decode("utf-8"), attributes)
 
 
 def parse_result(message: bytes) -> Result:

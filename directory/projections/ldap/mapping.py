@@ -7,9 +7,10 @@ The DN is made in ``sync.py`` with ldap3's escaping; this module only decides th
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import idna
 
@@ -81,7 +82,10 @@ class Entry:
 
 def _key(value: str) -> str:
     """Values slapd treats as equal (caseIgnoreMatch: case and runs of spaces ignored)."""
-    return " ".join(value.casefold().split())
+    key = value.casefold()
+    if "  " in key or key != key.strip() or "\t" in key:
+        key = " ".join(key.split())
+    return key
 
 
 def _unique(values: Iterable[str]) -> tuple[str, ...]:
@@ -95,10 +99,26 @@ def _unique(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(kept)
 
 
-def _with_folded(values: Iterable[str]) -> tuple[str, ...]:
-    """Each value, then its accent-folded form: slapd matches ignoring case but not accents."""
-    values = [value for value in values if value]
-    return _unique([*values, *(fold(value) for value in values)])
+_fold = lru_cache(maxsize=4096)(fold)  # state, area and organisation names come back often
+
+
+def _with_folded(values: Iterable[str | tuple[str, ...]]) -> tuple[str, ...]:
+    """Each value, then its accent-folded form: slapd matches ignoring case but not accents.
+
+    A value may be given as its parts, which are folded one by one (and remembered)."""
+    texts: list[str] = []
+    folded: list[str] = []
+    for value in values:
+        parts = (value,) if isinstance(value, str) else value
+        text = "".join(parts)
+        if text:
+            texts.append(text)
+            folded.append("".join(_fold(part) for part in parts))
+    return _unique([*texts, *folded])
+
+
+# C0 and C1 controls, lone surrogates and the byte-order mark: never sent to LDAP.
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufeff]")
 
 
 class _Checker:
@@ -108,11 +128,13 @@ class _Checker:
     def text(self, attribute: str, value: str | None) -> str:
         """A value stripped of surrounding space; a control character refuses the contact."""
         value = (value or "").strip()
-        for char in value:
-            if unicodedata.category(char) in {"Cc", "Cs"} or char == "\ufeff":
-                raise MappingError(
-                    self.uid, attribute, f"control character U+{ord(char):04X} in {value!r}"
-                )
+        found = CONTROL.search(value)
+        if found:
+            raise MappingError(
+                self.uid,
+                attribute,
+                f"control character U+{ord(found.group()):04X} in {value!r}",
+            )
         return value
 
 
@@ -188,15 +210,15 @@ def contact_entry(contact: Contact, language: str = "en") -> Entry:
     languages = (language, *(code for code in LANGUAGES if code != language))
     # Forms that start with the words people type, without the display form's comma:
     # Outlook and Evolution match the start of the value against "Jamaica disaster".
-    names = [display]
+    names: list[str | tuple[str, ...]] = [display]
     for code in languages:
-        names.append(f"{contact.country.name(code)} {contact.area.name(code)}: {who}")
+        names.append((contact.country.name(code), " ", contact.area.name(code), ": ", who))
     for code in languages:
-        names.append(f"{contact.area.name(code)} {contact.country.name(code)}: {who}")
+        names.append((contact.area.name(code), " ", contact.country.name(code), ": ", who))
     if named and family and given:
-        names.append(f"{family}, {given}")
+        names.append((family, ", ", given))
     if organisation:
-        names.append(f"{organisation}: {who}")
+        names.append((organisation, ": ", who))
 
     left_out: list[str] = []
     mails: list[str] = []
