@@ -271,7 +271,7 @@ def export(app: Flask, path: Path) -> tuple[int, Any]:
 
 def desired_now(settings: projection.LdapSettings) -> Any:
     """What ``plan`` computes from the database, alone."""
-    contacts = projection._contacts(projection.active_contacts_query())
+    contacts = projection.contact_rows()
     desired = projection.desired_entries(contacts, settings.language)
     db.session.rollback()
     return desired

@@ -53,7 +53,42 @@ class ChannelKind(enum.StrEnum):
         }
 
 
-class Contact(Base):
+class ContactFacts:
+    """What follows from a contact's fields alone: shared by the ORM class and the plain rows
+    a projection may read instead (see projections/ldap/sync.py)."""
+
+    holder_honorific: str
+    holder_given_name: str
+    holder_family_name: str
+    is_vacant: bool
+    channels: list[Channel]
+
+    @property
+    def holder_kind(self) -> HolderKind:
+        if self.holder_given_name or self.holder_family_name:
+            return HolderKind.NAMED
+        return HolderKind.VACANT if self.is_vacant else HolderKind.DESK
+
+    @property
+    def holder_name(self) -> str:
+        parts = [self.holder_honorific, self.holder_given_name, self.holder_family_name]
+        return " ".join(part for part in parts if part)
+
+    def channels_of(self, *kinds: ChannelKind | str) -> list[Channel]:
+        wanted = {str(kind) for kind in kinds}
+        return [channel for channel in self.channels if channel.kind in wanted]
+
+    @property
+    def line_24_7(self) -> Channel | None:
+        """The phone to call first: a 24/7 phone, else the first phone."""
+        phones = self.channels_of(ChannelKind.PHONE, ChannelKind.MOBILE, ChannelKind.SATELLITE)
+        for phone in phones:
+            if phone.is_24_7:
+                return phone
+        return phones[0] if phones else None
+
+
+class Contact(ContactFacts, Base):
     __tablename__ = "contacts"
     __table_args__ = (
         Index("ix_contacts_country_area_rank", "country_code", "area_id", "rank"),
@@ -111,32 +146,8 @@ class Contact(Base):
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - read by SQLAlchemy
 
     @property
-    def holder_kind(self) -> HolderKind:
-        if self.holder_given_name or self.holder_family_name:
-            return HolderKind.NAMED
-        return HolderKind.VACANT if self.is_vacant else HolderKind.DESK
-
-    @property
-    def holder_name(self) -> str:
-        parts = [self.holder_honorific, self.holder_given_name, self.holder_family_name]
-        return " ".join(part for part in parts if part)
-
-    @property
     def is_active(self) -> bool:
         return self.status == ContactStatus.ACTIVE
-
-    def channels_of(self, *kinds: ChannelKind | str) -> list[Channel]:
-        wanted = {str(kind) for kind in kinds}
-        return [channel for channel in self.channels if channel.kind in wanted]
-
-    @property
-    def line_24_7(self) -> Channel | None:
-        """The phone to call first: a 24/7 phone, else the first phone."""
-        phones = self.channels_of(ChannelKind.PHONE, ChannelKind.MOBILE, ChannelKind.SATELLITE)
-        for phone in phones:
-            if phone.is_24_7:
-                return phone
-        return phones[0] if phones else None
 
     def is_stale(self, now: datetime, stale_after_days: int) -> bool:
         if self.verified_at is None:

@@ -80,6 +80,9 @@ class Entry:
     left_out: tuple[str, ...] = ()
 
 
+_fold = lru_cache(maxsize=4096)(fold)  # organisation names, posts and cities come back often
+
+
 def _key(value: str) -> str:
     """Values slapd treats as equal (caseIgnoreMatch: case and runs of spaces ignored)."""
     key = value.casefold()
@@ -89,6 +92,9 @@ def _key(value: str) -> str:
 
 
 def _unique(values: Iterable[str]) -> tuple[str, ...]:
+    """The values without those slapd would refuse as equal to an earlier one, nor empty ones."""
+    if isinstance(values, list | tuple) and len(values) < 2:
+        return tuple(value for value in values if value)
     seen: set[str] = set()
     kept: list[str] = []
     for value in values:
@@ -99,22 +105,10 @@ def _unique(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(kept)
 
 
-_fold = lru_cache(maxsize=4096)(fold)  # state, area and organisation names come back often
-
-
-def _with_folded(values: Iterable[str | tuple[str, ...]]) -> tuple[str, ...]:
-    """Each value, then its accent-folded form: slapd matches ignoring case but not accents.
-
-    A value may be given as its parts, which are folded one by one (and remembered)."""
-    texts: list[str] = []
-    folded: list[str] = []
-    for value in values:
-        parts = (value,) if isinstance(value, str) else value
-        text = "".join(parts)
-        if text:
-            texts.append(text)
-            folded.append("".join(_fold(part) for part in parts))
-    return _unique([*texts, *folded])
+def _with_folded(values: Iterable[str]) -> tuple[str, ...]:
+    """Each value, then its accent-folded form: slapd matches ignoring case but not accents."""
+    values = [value for value in values if value]
+    return _unique([*values, *(_fold(value) for value in values)])
 
 
 # C0 and C1 controls, lone surrogates and the byte-order mark: never sent to LDAP.
@@ -157,6 +151,33 @@ def _postal_line(line: str) -> str:
     return line.replace("\\", "\\5C").replace("$", "\\24")
 
 
+def _place_prefixes(contact: Contact, language: str) -> tuple[tuple[str, str], ...]:
+    """ "State Area: " and "Area State: " in the four languages, the display language first,
+    each with its folded form: values that start with the words people type, without the
+    display form's comma (Outlook and Evolution match the start of the value against
+    "Jamaica disaster")."""
+    return _prefixes(
+        tuple(sorted(contact.country.names.items())),
+        tuple(sorted(contact.area.names.items())),
+        language,
+    )
+
+
+@lru_cache(maxsize=1024)
+def _prefixes(
+    country: tuple[tuple[str, str], ...], area: tuple[tuple[str, str], ...], language: str
+) -> tuple[tuple[str, str], ...]:
+    country_names, area_names = dict(country), dict(area)
+    languages = (language, *(code for code in LANGUAGES if code != language))
+    pairs = [
+        (country_names.get(code) or country_names["en"], area_names.get(code) or area_names["en"])
+        for code in languages
+    ]
+    forms = [f"{state} {area_name}: " for state, area_name in pairs]
+    forms += [f"{area_name} {state}: " for state, area_name in pairs]
+    return tuple((form, fold(form)) for form in dict.fromkeys(forms))
+
+
 def display_name(contact: Contact, language: str = "en") -> str:
     """How an address book lists the contact: the holder's name, or the state, area and post."""
     if contact.holder_kind == HolderKind.NAMED:
@@ -194,7 +215,8 @@ def _description(contact: Contact, check: _Checker) -> str:
 
 
 def contact_entry(contact: Contact, language: str = "en") -> Entry:
-    """The entry of an active contact. Raises MappingError for a value LDAP cannot hold."""
+    """The entry of an active contact (a Contact, or a row with its fields, its country, area
+    and channels). Raises MappingError for a value LDAP cannot hold."""
     uid = contact.public_id
     check = _Checker(uid)
     given = check.text("givenName", contact.holder_given_name)
@@ -207,18 +229,16 @@ def contact_entry(contact: Contact, language: str = "en") -> Entry:
     who = " ".join(part for part in (given, family) if part) if named else post
     display = check.text("displayName", display_name(contact, language))
 
-    languages = (language, *(code for code in LANGUAGES if code != language))
-    # Forms that start with the words people type, without the display form's comma:
-    # Outlook and Evolution match the start of the value against "Jamaica disaster".
-    names: list[str | tuple[str, ...]] = [display]
-    for code in languages:
-        names.append((contact.country.name(code), " ", contact.area.name(code), ": ", who))
-    for code in languages:
-        names.append((contact.area.name(code), " ", contact.country.name(code), ": ", who))
+    places = _place_prefixes(contact, language)
+    folded_who = _fold(who)
+    names = [display, *(prefix + who for prefix, _ in places)]
+    folded_names = [_fold(display), *(prefix + folded_who for _, prefix in places)]
     if named and family and given:
-        names.append((family, ", ", given))
+        names.append(f"{family}, {given}")
+        folded_names.append(f"{_fold(family)}, {_fold(given)}")
     if organisation:
-        names.append((organisation, ": ", who))
+        names.append(f"{organisation}: {who}")
+        folded_names.append(f"{_fold(organisation)}: {folded_who}")
 
     left_out: list[str] = []
     mails: list[str] = []
@@ -266,7 +286,7 @@ def contact_entry(contact: Contact, language: str = "en") -> Entry:
         "objectClass": OBJECT_CLASSES,
         "uid": (uid,),
         "employeeType": (OWNER_MARK,),
-        "cn": _with_folded(names),
+        "cn": _unique([*names, *folded_names]),
         "displayName": (display,),
         # Apple Contacts lists entries by givenName and sn: a desk's sn is its display form,
         # not just the post, which many desks share.
