@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -374,3 +378,51 @@ def test_export_then_slapadd_is_the_fast_first_load(
     private_slapd.start()
     assert_reads_back_equal(private_slapd, base, contacts)
     assert "0 added, 0 modified, 0 deleted, 2 unchanged" in sync(runner)
+
+
+def test_the_follow_command_keeps_the_server_in_step_until_interrupted(
+    app: Flask, ldap_server: Slapd, ldap_base: str, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """`flask ldap sync --follow` as a service runs it: its own process, its own settings."""
+    first = create_contact(SYSTEM, contact_data())
+    db.session.commit()
+    environment = {
+        **os.environ,
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "INSTANCE_PATH": str(tmp_path / "follow-instance"),
+        "SEARCH_INDEX_DIR": "",
+        "LDAP_URL": ldap_server.url,
+        "LDAP_BIND_DN": ldap_server.bind_dn,
+        "LDAP_BIND_PASSWORD": ldap_server.password,
+        "LDAP_BASE_DN": ldap_base,
+    }
+    command = [sys.executable, "-m", "flask", "--app", "wsgi", "ldap", "sync", "--follow"]
+    follower = subprocess.Popen(
+        [*command, "--interval", "0.2"],
+        env=environment,
+        cwd=Path(__file__).resolve().parents[2],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+
+        def wait_for(public_id: str) -> float:
+            started = time.monotonic()
+            while time.monotonic() - started < 20:
+                if public_id in held(ldap_server, ldap_base):
+                    return time.monotonic() - started
+                assert follower.poll() is None, follower.communicate()
+                time.sleep(0.1)
+            raise AssertionError(f"{public_id} never arrived")
+
+        wait_for(first.public_id)
+        second = create_contact(SYSTEM, contact_data("TT"))
+        assert wait_for(second.public_id) < 5
+    finally:
+        follower.send_signal(signal.SIGINT)
+        _, errors = follower.communicate(timeout=20)
+    assert follower.returncode == 0, errors
+    assert "In step: 1 added" in errors
+    assert f"add    uid={second.public_id}" in errors
+    assert "Stopped." in errors
