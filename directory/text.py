@@ -11,6 +11,7 @@ WORD = re.compile(r"\w+")
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form: "Protección" -> "proteccion", "Straße" -> "strasse"."""
+    text = text or ""
     if text.isascii():  # most text: nothing to decompose
         return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
