@@ -44,11 +44,16 @@ def create_app(config_class: type[Config] | None = None, **overrides: object) ->
     from .contacts.views import bp as contacts_bp
     from .countries.views import bp as countries_bp
     from .home.views import bp as home_bp
+    from .packs.views import bp as packs_bp
     from .search.views import bp as search_bp
+    from .transfers.views import bp as transfers_bp
+    from .vcards.views import bp as vcards_bp
 
     for blueprint in (auth_bp, home_bp, countries_bp, areas_bp, contacts_bp, search_bp, api_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(admin_bp)
+    for blueprint in (vcards_bp, transfers_bp, packs_bp):
+        app.register_blueprint(blueprint)
 
     from .projections.search import catch_up_after_commit
     from .services.transaction import AFTER_COMMIT

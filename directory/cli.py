@@ -267,3 +267,6 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(search_cli)
     app.cli.add_command(ldap_cli)
+    from .transfers.cli import contacts_cli
+
+    app.cli.add_command(contacts_cli)

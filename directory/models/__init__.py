@@ -4,6 +4,7 @@ from .area import Area
 from .change import Action, Change, Entity
 from .contact import Channel, ChannelKind, Contact, ContactStatus, HolderKind
 from .country import Country
+from .export import ExportRecord
 from .security import ApiToken, RolePolicy, SignInFailure
 from .user import Role, User
 
@@ -18,6 +19,7 @@ __all__ = [
     "ContactStatus",
     "Country",
     "Entity",
+    "ExportRecord",
     "HolderKind",
     "Role",
     "RolePolicy",

@@ -39,6 +39,10 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The rate limit: requests counted in the current one-minute window, in the database so
+    # that the limit holds across worker processes.
+    window_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    window_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     user: Mapped[User] = relationship(lazy="joined")
 
