@@ -87,6 +87,7 @@ class Config:
     RESET_LINK_HOURS = _env_int("RESET_LINK_HOURS", 24)
     # scrypt is memory-hard; werkzeug's default cost (N=2**15) takes about 0.1 s here.
     PASSWORD_HASH_METHOD = os.environ.get("PASSWORD_HASH_METHOD", "scrypt")
+    API_RATE_LIMIT_PER_MINUTE = _env_int("API_RATE_LIMIT_PER_MINUTE", 120)  # per token
 
     # The LDAP projection (`flask ldap sync`): an OpenLDAP server that mail clients read.
     LDAP_URL = os.environ.get("LDAP_URL", "")  # ldap://host:389 or ldaps://host:636

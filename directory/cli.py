@@ -194,6 +194,9 @@ def ldap_export_command(file: Path | None, base_dn: str | None, with_base: bool)
         click.secho(f"Left out {uid}: {reason}", fg="yellow", err=True)
     for item in desired.left_out:
         click.secho(f"Value left out: {item}", fg="yellow", err=True)
+    from .services.exports import record_export
+
+    record_export(Actor.system("cli"), "ldif", "all", count)
     where = f" to {file}" if file else ""
     click.echo(f"Wrote {count} entries{where}.", err=True)
 

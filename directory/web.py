@@ -72,7 +72,11 @@ def _load_user_from_token(req):  # type: ignore[no-untyped-def]
     header = req.headers.get("Authorization", "")
     if not req.path.startswith("/api/") or not header.startswith("Bearer "):
         return None
-    return user_for_token(header.removeprefix("Bearer ").strip())
+    token = header.removeprefix("Bearer ").strip()
+    user = user_for_token(token)
+    if user is not None:
+        g.api_token = token  # counted against its rate limit by the API
+    return user
 
 
 def _require_sign_in():  # type: ignore[no-untyped-def]

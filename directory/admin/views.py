@@ -41,6 +41,7 @@ from ..services.audit import (
 )
 from ..services.browse import member_states
 from ..services.errors import ValidationFailed
+from ..services.exports import export_log
 from ..services.signin import role_policies, set_role_policy
 from ..services.users import (
     create_user,
@@ -346,3 +347,10 @@ def audit_csv():  # type: ignore[no-untyped-def]
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f"attachment; filename={filename}"},
     )
+
+
+@bp.route("/exports")
+def exports():  # type: ignore[no-untyped-def]
+    """Who took contacts out of the directory, as what, and when."""
+    found = export_log(_actor(), page_number(), current_app.config["CONTACTS_PER_PAGE"])
+    return render_template("admin/exports.html", found=found)

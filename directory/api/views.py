@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import Blueprint, current_app, g, jsonify, request, url_for
 from flask_login import current_user
 from werkzeug.exceptions import BadRequest
 
@@ -13,7 +13,12 @@ from ..extensions import csrf
 from ..search.forms import read_search_request, run_search
 from ..search.highlight import highlight
 from ..services.actors import Actor
-from ..services.browse import active_areas, contact_with_history, member_states
+from ..services.browse import (
+    active_areas,
+    contact_with_history,
+    listed_contacts,
+    member_states,
+)
 from ..services.contacts import (
     archive_contact,
     create_contact,
@@ -22,7 +27,10 @@ from ..services.contacts import (
     update_contact,
 )
 from ..services.errors import NotFound, ValidationFailed, VersionConflict
+from ..services.paging import paginate
+from ..services.tokens import count_token_request
 from ..web import now, page_number
+from .openapi import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer tokens need none; cookie-authenticated writes are checked below
@@ -45,6 +53,34 @@ def error(status: int, message: str, fields: dict[str, list[str]] | None = None)
     if fields:
         body["fields"] = fields
     return jsonify(error=body), status
+
+
+@bp.before_request
+def _rate_limit():  # type: ignore[no-untyped-def]
+    """Each token may make API_RATE_LIMIT_PER_MINUTE requests a minute; then 429."""
+    current_user._get_current_object()  # loads the user (and the token) if not done yet
+    token = g.get("api_token")
+    if not token:
+        return None
+    limit = current_app.config["API_RATE_LIMIT_PER_MINUTE"]
+    count = count_token_request(token)
+    g.rate_limit = (limit, max(0, limit - count))
+    if count > limit:
+        response, status = error(
+            429, f"Too many requests: this token may make {limit} a minute. Try again shortly."
+        )
+        response.headers["Retry-After"] = "60"
+        return response, status
+    return None
+
+
+@bp.after_request
+def _rate_limit_headers(response):  # type: ignore[no-untyped-def]
+    if "rate_limit" in g:
+        limit, remaining = g.rate_limit
+        response.headers["X-RateLimit-Limit"] = str(limit)
+        response.headers["X-RateLimit-Remaining"] = str(remaining)
+    return response
 
 
 @bp.before_request
@@ -126,6 +162,56 @@ def get_contact(public_id: str):  # type: ignore[no-untyped-def]
     return _with_etag(jsonify(_represent(contact)), contact)
 
 
+@bp.route("/contacts", methods=["GET"])
+def list_contacts():  # type: ignore[no-untyped-def]
+    """Active contacts in calling order (state, area, rank), a page at a time."""
+    country = request.args.get("country", "").strip().upper()
+    area = request.args.get("area", "").strip()
+    if country and country not in {state.code for state in member_states()}:
+        return error(404, f"No member state {country[:8]!r}.")
+    areas = {item.slug: item for item in active_areas()}
+    if area and area not in areas:
+        return error(404, f"No mandate area {area[:64]!r}.")
+    found = paginate(
+        listed_contacts(country or None, areas[area].id if area else None),
+        page_number(),
+        _per_page(),
+    )
+    response = jsonify(
+        items=[_represent(contact) for contact in found.items],
+        total=found.total,
+        page=found.page,
+        pages=found.pages,
+        per_page=found.per_page,
+    )
+    links = []
+    arguments = {key: value for key, value in request.args.items() if key != "page"}
+    if found.page < found.pages:
+        links.append(
+            f'<{url_for("api.list_contacts", **arguments, page=found.page + 1)}>; rel="next"'
+        )
+    if found.page > 1:
+        links.append(
+            f'<{url_for("api.list_contacts", **arguments, page=found.page - 1)}>; rel="prev"'
+        )
+    if links:
+        response.headers["Link"] = ", ".join(links)
+    return response
+
+
+def _per_page() -> int:
+    raw = request.args.get("per_page", "")[:4]
+    if raw.isdigit() and 0 < int(raw) <= MAX_PER_PAGE:
+        return int(raw)
+    return current_app.config["CONTACTS_PER_PAGE"]
+
+
+@bp.route("/openapi.json", methods=["GET"])
+def openapi():  # type: ignore[no-untyped-def]
+    """The API described in OpenAPI 3.1: the routes, their parameters, answers and errors."""
+    return jsonify(openapi_document(url_for("api.openapi", _external=True).rsplit("/", 1)[0]))
+
+
 @bp.route("/contacts", methods=["POST"])
 def post_contact():  # type: ignore[no-untyped-def]
     body = _body()
@@ -173,14 +259,8 @@ HIGHLIGHTED = ("position_title", "holder_name", "organisation", "unit", "city")
 @bp.route("/search", methods=["GET"])
 def search():  # type: ignore[no-untyped-def]
     """The search page's results as JSON: the same parameters, facets, highlighted fields."""
-    raw_per_page = request.args.get("per_page", "")[:4]
-    per_page = (
-        int(raw_per_page)
-        if raw_per_page.isdigit() and 0 < int(raw_per_page) <= MAX_PER_PAGE
-        else current_app.config["CONTACTS_PER_PAGE"]
-    )
     wanted = read_search_request(
-        request.args, page_number(), per_page, member_states(), active_areas()
+        request.args, page_number(), _per_page(), member_states(), active_areas()
     )
     found = run_search(wanted, now())
     results = []

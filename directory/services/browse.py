@@ -96,6 +96,18 @@ def contacts_query():  # type: ignore[no-untyped-def]
     return select(Contact).where(Contact.status == ContactStatus.ACTIVE.value)
 
 
+def listed_contacts(country_code: str | None = None, area_id: int | None = None):  # type: ignore[no-untyped-def]
+    """Active contacts, of a state and an area if given, in calling order."""
+    statement = contacts_query()
+    if country_code:
+        statement = statement.where(Contact.country_code == country_code)
+    if area_id is not None:
+        statement = statement.where(Contact.area_id == area_id)
+    return statement.join(Area, Area.id == Contact.area_id).order_by(
+        Contact.country_code, Area.position, Contact.rank, Contact.id
+    )
+
+
 @dataclass(frozen=True)
 class Listing:
     """The first contacts of each group in calling order, and how many each group has."""

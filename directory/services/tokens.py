@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -80,3 +80,24 @@ def user_for_token(token: str) -> User | None:
                 stored.last_used_at = now
         return db.session.get(User, user_id)
     return found.user
+
+
+RATE_WINDOW = timedelta(minutes=1)
+
+
+def count_token_request(token: str, now: datetime | None = None) -> int:
+    """Count one request against the token's one-minute window; returns the requests made in
+    the window so far, this one included. One UPDATE, so that concurrent workers count right."""
+    now = now or utcnow()
+    window_start = now - RATE_WINDOW
+    with write_transaction() as session:
+        stored = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+        if stored is None:
+            return 0
+        if stored.window_started_at is None or stored.window_started_at <= window_start:
+            stored.window_started_at = now
+            stored.window_count = 1
+        else:
+            stored.window_count = (stored.window_count or 0) + 1
+        count = stored.window_count
+    return count

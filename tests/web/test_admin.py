@@ -83,6 +83,7 @@ def admin_requests(users: dict[str, User]) -> list[tuple[str, str, dict[str, str
         ("POST", "/admin/security", {"admin": "y", "editor": "y", "viewer": "y"}),
         ("GET", "/admin/audit", {}),
         ("GET", "/admin/audit.csv", {}),
+        ("GET", "/admin/exports", {}),
     ]
 
 
@@ -421,3 +422,21 @@ def test_audit_csv(admin: FlaskClient, users: dict[str, User]) -> None:
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", update[1])
     assert creation[2] == '\'=HYPERLINK("http://x")'  # neutralised: shown as text
     assert all(not cell.startswith(("=", "+", "-", "@")) for row in body for cell in row)
+
+
+def test_the_export_log_lists_who_exported_what_for_admins_only(
+    app: Flask, admin: FlaskClient, users: dict[str, User], runner
+) -> None:  # type: ignore[no-untyped-def]
+    from directory.services.actors import Actor
+    from directory.services.exports import record_export
+
+    record_export(Actor.of(users["viewer"]), "vcard", "country:JM", 7)
+    assert runner.invoke(args=["ldap", "export", "--base", "ou=c,dc=x"]).exit_code == 0
+    page = admin.get("/admin/exports")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "viewer@example.org" in html and "country:JM" in html and ">7<" in html
+    assert "cli" in html and "ldif" in html
+    assert html.index("ldif") < html.index("vcard")  # newest first
+    editor = sign_in(app, "editor.jm@example.org")
+    assert editor.get("/admin/exports").status_code == 403

@@ -196,3 +196,103 @@ def test_tokens_are_listed_and_revocable(client: FlaskClient, tokens) -> None:  
     assert client.post(f"/account/tokens/{token_id}/revoke").status_code == 302
     assert api.get("/api/v1/contacts/abcdefghjkmn", headers=headers).status_code == 401
     assert new_token not in client.get("/account").get_data(as_text=True)  # shown once only
+
+
+def test_each_token_is_rate_limited_with_a_json_error_and_headers(
+    app, client: FlaskClient, tokens: dict[str, dict[str, str]]
+) -> None:  # type: ignore[no-untyped-def]
+    app.config["API_RATE_LIMIT_PER_MINUTE"] = 3
+    contact = create_contact(Actor.system("tests"), contact_data())
+    url = f"/api/v1/contacts/{contact.public_id}"
+    answers = [client.get(url, headers=tokens["viewer"]) for _ in range(4)]
+    assert [answer.status_code for answer in answers] == [200, 200, 200, 429]
+    assert answers[0].headers["X-RateLimit-Limit"] == "3"
+    assert answers[2].headers["X-RateLimit-Remaining"] == "0"
+    refused = answers[3]
+    assert refused.headers["Retry-After"] == "60"
+    assert refused.get_json()["error"]["status"] == 429
+    assert "3 a minute" in refused.get_json()["error"]["message"]
+    # another token keeps its own count; a browser session is not counted
+    assert client.get(url, headers=tokens["editor"]).status_code == 200
+
+
+def test_the_rate_window_starts_again_after_a_minute(app, tokens) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime, timedelta
+
+    from directory.services.tokens import count_token_request
+
+    token = tokens["viewer"]["Authorization"].removeprefix("Bearer ")
+    start = datetime(2026, 11, 27, 4, 0, tzinfo=UTC)
+    assert [count_token_request(token, start + timedelta(seconds=s)) for s in (0, 10, 59)] == [
+        1,
+        2,
+        3,
+    ]
+    assert count_token_request(token, start + timedelta(seconds=61)) == 1
+    assert count_token_request("poc_unknown", start) == 0
+
+
+def test_contacts_are_listed_a_page_at_a_time_in_calling_order(
+    client: FlaskClient, tokens: dict[str, dict[str, str]]
+) -> None:
+    system = Actor.system("tests")
+    made = [create_contact(system, contact_data()) for _ in range(3)]
+    create_contact(system, contact_data("TT"))
+    answer = client.get("/api/v1/contacts?country=JM&per_page=2", headers=tokens["viewer"])
+    assert answer.status_code == 200
+    body = answer.get_json()
+    assert (body["total"], body["pages"], body["page"]) == (3, 2, 1)
+    assert [item["public_id"] for item in body["items"]] == [c.public_id for c in made[:2]]
+    assert 'rel="next"' in answer.headers["Link"] and "page=2" in answer.headers["Link"]
+    second = client.get("/api/v1/contacts?country=JM&per_page=2&page=2", headers=tokens["viewer"])
+    assert [item["public_id"] for item in second.get_json()["items"]] == [made[2].public_id]
+    assert 'rel="prev"' in second.headers["Link"]
+    everything = client.get("/api/v1/contacts", headers=tokens["viewer"]).get_json()
+    assert everything["total"] == 4
+    for bad in ("country=XX", "area=nowhere"):
+        refused = client.get(f"/api/v1/contacts?{bad}", headers=tokens["viewer"])
+        assert refused.status_code == 404
+        assert refused.get_json()["error"]["status"] == 404
+
+
+def test_the_openapi_document_describes_every_route(
+    app, client: FlaskClient, tokens: dict[str, dict[str, str]]
+) -> None:  # type: ignore[no-untyped-def]
+    answer = client.get("/api/v1/openapi.json", headers=tokens["viewer"])
+    assert answer.status_code == 200
+    document = answer.get_json()
+    assert document["openapi"].startswith("3.1")
+    assert document["servers"][0]["url"].endswith("/api/v1")
+    described = {
+        (path, method.upper())
+        for path, operations in document["paths"].items()
+        for method in operations
+        if method != "parameters"
+    }
+    routes = set()
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/v1/"):
+            path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
+            routes |= {(path, method) for method in rule.methods - {"HEAD", "OPTIONS"}}
+    assert routes == described
+    ids = [
+        op["operationId"]
+        for ops in document["paths"].values()
+        for k, op in ops.items()
+        if k != "parameters"
+    ]
+    assert len(ids) == len(set(ids))
+    for operations in document["paths"].values():
+        for name, operation in operations.items():
+            if name == "parameters":
+                continue
+            for answer_ in operation["responses"].values():
+                for content in answer_.get("content", {}).values():
+                    ref = content["schema"].get("$ref") or content["schema"].get("items", {}).get(
+                        "$ref"
+                    )
+                    if ref:
+                        assert (
+                            ref.removeprefix("#/components/schemas/")
+                            in document["components"]["schemas"]
+                        )
