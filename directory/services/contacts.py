@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Iterable
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -91,7 +93,16 @@ def _record(
     now: datetime,
 ) -> Change:
     session.flush()  # the contact's id, version and channels as they will be committed
-    change = Change(
+    change = _change_of(actor, action, contact, before, now)
+    session.add(change)
+    return change
+
+
+def _change_of(
+    actor: Actor, action: Action, contact: Contact, before: dict[str, Any] | None, now: datetime
+) -> Change:
+    """The Change row of a flushed contact."""
+    return Change(
         entity=Entity.CONTACT.value,
         entity_id=contact.public_id,
         contact_id=contact.id,
@@ -102,8 +113,6 @@ def _record(
         before=before,
         after=snapshot(contact),
     )
-    session.add(change)
-    return change
 
 
 def _load_for_write(session: Session, public_id: str) -> Contact:
@@ -134,11 +143,19 @@ def _resolve(session: Session, data: ContactData) -> tuple[Country, Area]:
     return country, area
 
 
-def _apply(contact: Contact, data: ContactData) -> None:
+def _apply(contact: Contact, data: ContactData, *, channels: bool = True) -> None:
+    """Set the contact's fields from cleaned data; ``channels=False`` leaves its channel rows
+    as they are (an import does so when they are the same, to rewrite no rows for nothing)."""
     for name in (*TEXT_FIELDS, "is_vacant", "time_zone", "hours_24_7", "nominated_on"):
         setattr(contact, name, getattr(data, name))
     contact.languages = list(data.languages)
     contact.hours = [dict(window) for window in data.hours]
+    if channels:
+        _apply_channels(contact, data)
+    contact.has_24_7 = data.hours_24_7 or any(channel.is_24_7 for channel in data.channels)
+
+
+def _apply_channels(contact: Contact, data: ContactData) -> None:
     contact.channels = [
         Channel(
             position=position,
@@ -149,7 +166,6 @@ def _apply(contact: Contact, data: ContactData) -> None:
         )
         for position, channel in enumerate(data.channels)
     ]
-    contact.has_24_7 = data.hours_24_7 or any(channel.is_24_7 for channel in data.channels)
 
 
 def create_contact(
@@ -212,6 +228,78 @@ def update_contact(
         contact.updated_at = now
         _record(session, actor, Action.UPDATE, contact, before, now)
     return contact
+
+
+def write_contacts(
+    session: Session,
+    actor: Actor,
+    edits: Iterable[tuple[Contact | None, ContactData]],
+    now: datetime,
+    batch: int = 500,
+) -> None:
+    """Create (no contact) or update many contacts inside the caller's transaction.
+
+    For imports, which write every row or none: what create_contact and update_contact do one
+    at a time (who may write, the rank after the last, the Change row with before and after),
+    without a transaction of their own and flushed a batch at a time rather than per contact.
+    Each ``data`` is already cleaned by clean_contact_data; the caller checked versions.
+    """
+    countries = {country.code: country for country in session.scalars(select(Country))}
+    areas = {area.slug: area for area in session.scalars(select(Area))}
+    last_rank: dict[tuple[str, int], int] = {
+        (code, area_id): rank or 0
+        for code, area_id, rank in session.execute(
+            select(Contact.country_code, Contact.area_id, func.max(Contact.rank))
+            .where(Contact.status == ContactStatus.ACTIVE.value)
+            .group_by(Contact.country_code, Contact.area_id)
+        )
+    }
+    pending: list[tuple[Action, Contact, dict[str, Any] | None]] = []
+
+    def record_pending() -> None:
+        session.flush()  # ids and versions, as the Change rows record them
+        for action, contact, before in pending:
+            session.add(_change_of(actor, action, contact, before, now))
+        pending.clear()
+
+    for contact, data in edits:
+        country = countries.get((data.country_code or "").upper())
+        area = areas.get(data.area_slug)
+        if country is None:
+            raise ValidationFailed({"country_code": [_l("is not a member state")]})
+        if area is None:
+            raise ValidationFailed({"area_slug": [_l("is not a mandate area")]})
+        require_country_writer(actor, country.code)
+        key = (country.code, area.id)
+        if contact is None:
+            rank = data.rank if data.rank is not None else last_rank.get(key, 0) + 1
+            contact = Contact(
+                public_id=new_public_id(),
+                country=country,
+                area=area,
+                rank=rank,
+                status=ContactStatus.ACTIVE.value,
+                created_at=now,
+                updated_at=now,
+            )
+            _apply(contact, data)
+            session.add(contact)
+            pending.append((Action.CREATE, contact, None))
+        else:
+            require_country_writer(actor, contact.country_code)
+            before = snapshot(contact)
+            contact.country = country
+            contact.area = area
+            if data.rank is not None:
+                contact.rank = data.rank
+            _apply(contact, data, channels=before["channels"] != [asdict(c) for c in data.channels])
+            contact.updated_at = now
+            pending.append((Action.UPDATE, contact, before))
+        if contact.status == ContactStatus.ACTIVE.value:
+            last_rank[key] = max(last_rank.get(key, 0), contact.rank)
+        if len(pending) >= batch:
+            record_pending()
+    record_pending()
 
 
 def _set_status(
