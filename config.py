@@ -88,6 +88,9 @@ class Config:
     # scrypt is memory-hard; werkzeug's default cost (N=2**15) takes about 0.1 s here.
     PASSWORD_HASH_METHOD = os.environ.get("PASSWORD_HASH_METHOD", "scrypt")
     API_RATE_LIMIT_PER_MINUTE = _env_int("API_RATE_LIMIT_PER_MINUTE", 120)  # per token
+    # A PDF incident pack made on request takes about 2 s per 100 contacts: larger ones are
+    # printed from the page, or made with `flask packs pdf`.
+    PACK_PDF_MAX_CONTACTS = _env_int("PACK_PDF_MAX_CONTACTS", 600)
 
     # The LDAP projection (`flask ldap sync`): an OpenLDAP server that mail clients read.
     LDAP_URL = os.environ.get("LDAP_URL", "")  # ldap://host:389 or ldaps://host:636

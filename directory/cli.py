@@ -273,3 +273,6 @@ def register_cli(app: Flask) -> None:
     from .transfers.cli import contacts_cli
 
     app.cli.add_command(contacts_cli)
+    from .packs.cli import packs_cli
+
+    app.cli.add_command(packs_cli)

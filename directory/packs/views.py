@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,7 +19,7 @@ from ..exports.pack import PAGE_MARK, PAGES_MARK, Pack, build_pack, page_label_p
 from ..services.actors import Actor
 from ..services.browse import active_areas, is_country_code, member_states
 from ..services.exports import record_export
-from ..services.selection import Scope, contacts_in
+from ..services.selection import Scope, contacts_in, count_in
 from ..web import lang, now, sorted_countries
 
 bp = Blueprint("packs", __name__)
@@ -35,7 +44,7 @@ def _scope(kind: str, value: str = "") -> tuple[Scope, str, list, list]:
     return Scope(), _("The whole directory"), countries, areas
 
 
-def _pack(kind: str, value: str = "") -> Pack:
+def pack_for(kind: str, value: str = "") -> Pack:
     scope, title, countries, areas = _scope(kind, value)
     language = lang()
     return build_pack(
@@ -50,7 +59,7 @@ def _pack(kind: str, value: str = "") -> Pack:
     )
 
 
-def _render(pack: Pack, for_pdf: bool, back_url: str, pdf_url: str) -> str:
+def render_pack(pack: Pack, for_pdf: bool, back_url: str, pdf_url: str) -> str:
     page_label = _("Page %(page)s of %(pages)s", page=PAGE_MARK, pages=PAGES_MARK)
     return render_template(
         "packs/pack.html",
@@ -63,15 +72,32 @@ def _render(pack: Pack, for_pdf: bool, back_url: str, pdf_url: str) -> str:
 
 
 def _page(kind: str, value: str, back_url: str, pdf_url: str) -> str:
-    pack = _pack(kind, value)
-    html = _render(pack, False, back_url, pdf_url)
+    pack = pack_for(kind, value)
+    html = render_pack(pack, False, back_url, pdf_url)
     record_export(Actor.of(current_user), "html", pack.scope_label, pack.count)
     return html
 
 
-def _pdf(kind: str, value: str) -> Response:
-    pack = _pack(kind, value)
-    document = render_pdf(_render(pack, True, "", ""))
+def _pdf(kind: str, value: str, printable_url: str) -> Response:
+    scope = _scope(kind, value)[0]
+    limit = current_app.config["PACK_PDF_MAX_CONTACTS"]
+    count = count_in(scope)
+    if count > limit:
+        # WeasyPrint lays out about three pages a second here: a PDF of thousands of contacts
+        # would outlast any request. The printable page prints to PDF from the browser.
+        flash(
+            _(
+                "%(count)s contacts are too many for a PDF made on request (at most %(limit)s): "
+                "print this page from your browser, or download the pack of one state or area. "
+                "Admins can make the whole PDF with `flask packs pdf`.",
+                count=count,
+                limit=limit,
+            ),
+            "info",
+        )
+        return redirect(printable_url, 303)  # type: ignore[return-value]
+    pack = pack_for(kind, value)
+    document = render_pdf(render_pack(pack, True, "", ""))
     record_export(Actor.of(current_user), "pdf", pack.scope_label, pack.count)
     response = Response(document, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{pack.file_name}"'
@@ -85,7 +111,7 @@ def directory_page():  # type: ignore[no-untyped-def]
 
 @bp.route("/pack.pdf")
 def directory_pdf():  # type: ignore[no-untyped-def]
-    return _pdf("all", "")
+    return _pdf("all", "", url_for(".directory_page"))
 
 
 @bp.route("/countries/<code>/pack")
@@ -100,7 +126,7 @@ def country_page(code: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/countries/<code>/pack.pdf")
 def country_pdf(code: str):  # type: ignore[no-untyped-def]
-    return _pdf("country", code)
+    return _pdf("country", code, url_for(".country_page", code=code.upper()))
 
 
 @bp.route("/areas/<slug>/pack")
@@ -110,4 +136,4 @@ def area_page(slug: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/areas/<slug>/pack.pdf")
 def area_pdf(slug: str):  # type: ignore[no-untyped-def]
-    return _pdf("area", slug)
+    return _pdf("area", slug, url_for(".area_page", slug=slug))

@@ -256,3 +256,34 @@ def test_page_label_is_split_around_the_two_counters() -> None:
     assert page_label_parts(f"Page {PAGE_MARK} of {PAGES_MARK}") == ("Page ", " of ", "")
     assert page_label_parts(f"Página {PAGE_MARK} de {PAGES_MARK}.") == ("Página ", " de ", ".")
     assert page_label_parts(f"{PAGES_MARK} pages, this is {PAGE_MARK}") == ("Page ", " of ", "")
+
+
+def test_a_pdf_too_large_to_make_on_request_sends_to_the_printable_page(
+    app: Flask, signed_in: FlaskClient
+) -> None:
+    for _ in range(3):
+        create_contact(Actor.system("tests"), contact_data())
+    app.config["PACK_PDF_MAX_CONTACTS"] = 2
+    answer = signed_in.get("/countries/JM/pack.pdf")
+    assert answer.status_code == 303
+    assert answer.headers["Location"].endswith("/countries/JM/pack")
+    page = signed_in.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "3 contacts are too many for a PDF made on request (at most 2)" in page
+    assert "flask packs pdf" in page
+    kinds = [record.kind for record in db.session.scalars(select(ExportRecord))]
+    assert "pdf" not in kinds
+
+
+def test_flask_packs_pdf_makes_a_pack_of_any_size(app: Flask, runner, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    create_contact(Actor.system("tests"), contact_data())
+    app.config["PACK_PDF_MAX_CONTACTS"] = 0  # the web limit does not apply
+    target = tmp_path / "jamaica.pdf"
+    result = runner.invoke(args=["packs", "pdf", "--country", "JM", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert target.read_bytes().startswith(b"%PDF")
+    assert "1 contacts" in result.output
+    log = list(db.session.scalars(select(ExportRecord)))
+    assert [(r.kind, r.scope, r.actor_label) for r in log] == [("pdf", "country:JM", "cli")]
+    missing = runner.invoke(args=["packs", "pdf", "--area", "nowhere", "-o", str(target)])
+    assert missing.exit_code == 1
+    assert "No area 'nowhere'" in missing.output
