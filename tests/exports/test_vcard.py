@@ -390,3 +390,14 @@ def test_a_search_download_keeps_the_filters_of_the_search(indexed: Flask) -> No
     response = client.get("/search.vcf", query_string={"q": "nunez"})
     assert response.headers["Content-Disposition"] == 'attachment; filename="search-results.vcf"'
     assert len(list(vobject.readComponents(response.get_data(as_text=True)))) == 2
+
+
+def test_the_download_link_is_in_the_part_that_updates_as_you_type(
+    signed_in: FlaskClient,
+) -> None:
+    partial = signed_in.get("/search?q=kingston&partial=1").get_data(as_text=True)
+    assert "/search.vcf?q=kingston" in partial
+    preview = signed_in.get("/search?q=kingston&partial=1&preview=1").get_data(as_text=True)
+    assert "/search.vcf" not in preview
+    empty = signed_in.get("/search").get_data(as_text=True)
+    assert "/search.vcf" not in empty
