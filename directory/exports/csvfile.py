@@ -27,7 +27,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Area, Channel, Contact, ContactStatus
-from ..models.hours import group_days
+from ..models.hours import DAY_ABBREVIATIONS, hours_text
 from ..services.audit import FORMULA_STARTS, csv_safe
 from ..services.selection import Scope, contacts_in, count_in
 from ..services.validation import MAX_CHANNELS, TEXT_FIELDS, ChannelData
@@ -63,8 +63,7 @@ INFORMATION_COLUMNS = ("verified_at", "exported_at")
 CHANNEL_PARTS = ("kind", "value", "label", "24_7")
 CHANNEL_COLUMN = re.compile(r"^channel_(\d{1,3})_(kind|value|label|24_7)$")
 MAX_ROWS = 20_000
-DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-DAY_NUMBERS = {name.lower(): number for number, name in enumerate(DAY_NAMES)}
+DAY_NUMBERS = {name.lower(): number for number, name in enumerate(DAY_ABBREVIATIONS)}
 YES, NO = "yes", "no"
 TRUE_WORDS = {"yes", "y", "true", "1", "x", "sí", "si", "sim", "oui"}
 FALSE_WORDS = {"no", "n", "false", "0", "", "não", "nao", "non"}
@@ -107,18 +106,6 @@ def file_name(moment: datetime, country: str | None = None, area: str | None = N
     return "-".join(parts) + ".csv"
 
 
-def format_hours(windows: Iterable[dict]) -> str:
-    """``Mon-Fri 08:00-17:00; Sat 09:00-12:00``: days as runs, then local opening hours."""
-    parts = []
-    for window in windows:
-        runs = [
-            DAY_NAMES[first] if first == last else f"{DAY_NAMES[first]}-{DAY_NAMES[last]}"
-            for first, last in group_days(list(window.get("days", [])))
-        ]
-        parts.append(f"{','.join(runs)} {window.get('opens', '')}-{window.get('closes', '')}")
-    return "; ".join(parts)
-
-
 def _day_run(run: str) -> range:
     """``Mon`` or ``Mon-Fri`` as the day numbers it covers (Monday = 0)."""
     found = DAY_RUN.match(run)
@@ -133,7 +120,7 @@ def _day_run(run: str) -> range:
 
 
 def parse_hours(text: str) -> list[dict]:
-    """The windows ``format_hours`` wrote; ValueError saying what is wrong otherwise."""
+    """The windows ``hours_text`` wrote; ValueError saying what is wrong otherwise."""
     windows = []
     for part in text.split(";"):
         part = part.strip()
@@ -197,7 +184,7 @@ def contact_row(contact: Contact, channel_count: int, exported_at: str) -> list[
         " ".join(contact.languages or []),
         contact.time_zone,
         YES if contact.hours_24_7 else NO,
-        format_hours(contact.hours or []),
+        hours_text(contact.hours or []),
         contact.postal_address or "",
         contact.city or "",
         contact.notes or "",

@@ -21,13 +21,12 @@ import vobject
 from vobject.base import Component, backslashEscape
 
 from ..models.contact import Channel, ChannelKind, Contact, HolderKind
-from ..models.hours import group_days
+from ..models.hours import hours_text
 from ..services.validation import format_phone
 
 PRODID = "-//Hemispheric Points-of-Contact Directory//vCard export 1.0//EN"
 # UIDs are uuid5 of this namespace and the public id: the same contact, the same UID, always.
 UID_NAMESPACE = uuid.UUID("6f1e3c52-3a5e-5d0b-9a43-3c2b7f0d8e41")
-DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 PHONE_TYPES = {
     ChannelKind.PHONE: ["work", "voice"],
     ChannelKind.MOBILE: ["cell"],
@@ -54,28 +53,12 @@ def _timestamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def formatted_name(contact: Contact, language: str = "en") -> str:
-    """The holder's name; a desk or a vacant post by where it is and what it is."""
-    if contact.holder_kind == HolderKind.NAMED:
-        return contact.holder_name
-    country = contact.country.name(language)
-    area = contact.area.name(language)
-    return f"{country}, {area}: {contact.position_title}"
-
-
-def hours_text(contact: Contact) -> str:
+def contact_hours(contact: Contact) -> str:
     if contact.hours_24_7:
         return "Staffed 24/7"
-    windows = []
-    for window in contact.hours or []:
-        days = ", ".join(
-            DAY_NAMES[first] if first == last else f"{DAY_NAMES[first]}–{DAY_NAMES[last]}"
-            for first, last in group_days(window.get("days", []))
-        )
-        windows.append(f"{days} {window['opens']}–{window['closes']}")
-    if not windows:
+    if not contact.hours:
         return "No office hours recorded"
-    return "; ".join(windows) + f" ({contact.time_zone} local time)"
+    return f"{hours_text(contact.hours)} ({contact.time_zone} local time)"
 
 
 def note_text(
@@ -84,7 +67,7 @@ def note_text(
     stale_after_days: int,
     extra: str = "",
 ) -> str:
-    lines = [f"Hours: {hours_text(contact)}"]
+    lines = [f"Hours: {contact_hours(contact)}"]
     line = contact.line_24_7
     if line is not None and line.is_24_7:
         label = f" ({line.label})" if line.label else ""
@@ -151,7 +134,7 @@ def contact_vcard(
     card.add("prodid").value = PRODID
     card.add("uid").value = contact_uid(contact.public_id)
     card.add("rev").value = _timestamp(contact.updated_at)
-    card.add("fn").value = formatted_name(contact, language)
+    card.add("fn").value = contact.display_name(language, honorific=True)
     card.add("n").value = vobject.vcard.Name(
         family=contact.holder_family_name,
         given=contact.holder_given_name,

@@ -74,6 +74,17 @@ class ContactFacts:
         parts = [self.holder_honorific, self.holder_given_name, self.holder_family_name]
         return " ".join(part for part in parts if part)
 
+    def display_name(self, language: str = "en", honorific: bool = False) -> str:
+        """How an address book or a list names the contact: the holder's name, or for a desk
+        or a vacant post its state, area and post ("Jamaica, Disaster response: Duty officer").
+        Needs the contact's country and area."""
+        if self.holder_kind == HolderKind.NAMED:
+            title = self.holder_honorific if honorific else ""
+            parts = (title, self.holder_given_name, self.holder_family_name)
+            return " ".join(part.strip() for part in parts if part and part.strip())
+        country, area = self.country.name(language), self.area.name(language)  # type: ignore[attr-defined]
+        return f"{country}, {area}: {self.position_title.strip()}"  # type: ignore[attr-defined]
+
     def channels_of(self, *kinds: ChannelKind | str) -> list[Channel]:
         wanted = {str(kind) for kind in kinds}
         return [channel for channel in self.channels if channel.kind in wanted]

@@ -82,3 +82,21 @@ def group_days(days: list[int]) -> list[tuple[int, int]]:
         else:
             runs.append((day, day))
     return runs
+
+
+DAY_ABBREVIATIONS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def hours_text(windows: list[dict]) -> str:
+    """``Mon-Fri 08:00-17:00; Sat 09:00-12:00``: the plain form that CSV files carry (and read
+    back) and vCard notes show. Local times; days as runs."""
+    parts = []
+    for window in windows:
+        runs = [
+            DAY_ABBREVIATIONS[first]
+            if first == last
+            else f"{DAY_ABBREVIATIONS[first]}-{DAY_ABBREVIATIONS[last]}"
+            for first, last in group_days(list(window.get("days", [])))
+        ]
+        parts.append(f"{','.join(runs)} {window.get('opens', '')}-{window.get('closes', '')}")
+    return "; ".join(parts)

@@ -37,8 +37,7 @@ def _download(contacts: Iterable[Contact], scope: str, filename: str, note: str 
     )
     record_export(Actor.of(current_user), "vcard", scope, count)
     safe_name = UNSAFE_FILENAME.sub("-", filename).strip("-") or "contacts"
-    response = Response(out.getvalue(), mimetype="text/vcard")
-    response.headers["Content-Type"] = "text/vcard; charset=utf-8"
+    response = Response(out.getvalue(), content_type="text/vcard; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="{safe_name}.vcf"'
     return response
 

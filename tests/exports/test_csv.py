@@ -17,7 +17,6 @@ from directory.exports.csvfile import (
     FileRejected,
     export_chunks,
     file_name,
-    format_hours,
     guard,
     parse_hours,
     read_table,
@@ -25,6 +24,7 @@ from directory.exports.csvfile import (
 )
 from directory.extensions import db
 from directory.models import Change, Contact, ExportRecord, User
+from directory.models.hours import hours_text
 from directory.services.actors import Actor
 from directory.services.contacts import create_contact, update_contact, verify_contact
 from directory.services.errors import PermissionDenied
@@ -103,7 +103,7 @@ def awkward_contact(actor: Actor = SYSTEM) -> Contact:
 
 
 def test_hours_are_written_readably_and_read_back_exactly() -> None:
-    text = format_hours(HOURS)
+    text = hours_text(HOURS)
     assert text == "Mon-Fri 08:00-17:00; Sat 09:00-12:00; Mon,Wed,Sun 22:00-06:00"
     assert parse_hours(text) == HOURS
     assert parse_hours("mon-tue 8:00 - 9:30;") == [

@@ -130,7 +130,7 @@ def test_a_card_carries_every_field_as_vcard_4(app: Flask) -> None:
     assert card.categories.value == ["Jamaica", "Disaster response"]
 
     note = card.note.value
-    assert "Hours: Mon–Fri 08:00–17:00 (America/Jamaica local time)" in note
+    assert "Hours: Mon-Fri 08:00-17:00 (America/Jamaica local time)" in note
     assert "24/7 line: +1 876-906-9674 (Duty mobile)" in note
     assert "Radio: VHF channel 16 (Coast radio)" in note
     assert "Last verified: never" in note

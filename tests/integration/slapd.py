@@ -37,9 +37,9 @@ _SAFE_STRING = re.compile(
 
 
 def two_free_ports() -> tuple[int, int]:
-    port = free_port()
-    while (tls_port := free_port()) == port:
-        pass
+    port, tls_port = free_port(), free_port()
+    while tls_port == port:  # the kernel may hand the same free port out twice
+        tls_port = free_port()
     return port, tls_port
 
 

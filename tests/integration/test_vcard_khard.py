@@ -126,7 +126,7 @@ def test_khard_reads_a_downloaded_contact(app: Flask, signed_in: FlaskClient, kh
     assert "Title: 24/7 duty officer" in shown
     assert "Office of Disaster Preparedness, Jamaica" in shown
     assert "12 Camp Road" in shown
-    assert "Hours: Mon–Fri 08:00–17:00 (America/Jamaica local time)" in shown
+    assert "Hours: Mon-Fri 08:00-17:00 (America/Jamaica local time)" in shown
     assert "Last verified: never" in shown
     assert "Exported " in shown
 

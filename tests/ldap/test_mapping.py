@@ -13,7 +13,6 @@ from directory.projections.ldap.mapping import (
     OWNER_MARK,
     MappingError,
     contact_entry,
-    display_name,
 )
 from directory.services.actors import Actor
 from directory.services.contacts import create_contact
@@ -50,7 +49,7 @@ def test_a_desk_is_listed_by_state_area_and_post_in_cn_and_sn(app: Flask) -> Non
         "24/7 duty officer",
     )
     assert "givenName" not in entry.attributes
-    assert display_name(contact, "es") == "Jamaica, Respuesta a desastres: 24/7 duty officer"
+    assert contact.display_name("es") == "Jamaica, Respuesta a desastres: 24/7 duty officer"
 
 
 def test_cn_has_folded_forms_and_forms_that_start_with_other_words(app: Flask) -> None:

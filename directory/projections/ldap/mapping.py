@@ -178,20 +178,6 @@ def _prefixes(
     return tuple((form, fold(form)) for form in dict.fromkeys(forms))
 
 
-def display_name(contact: Contact, language: str = "en") -> str:
-    """How an address book lists the contact: the holder's name, or the state, area and post."""
-    if contact.holder_kind == HolderKind.NAMED:
-        return " ".join(
-            part.strip()
-            for part in (contact.holder_given_name, contact.holder_family_name)
-            if part and part.strip()
-        )
-    return (
-        f"{contact.country.name(language)}, {contact.area.name(language)}: "
-        f"{contact.position_title.strip()}"
-    )
-
-
 def _description(contact: Contact, check: _Checker) -> str:
     rank = RANK_WORDS.get(contact.rank, f"Alternate {contact.rank - 1}")
     parts = [
@@ -227,7 +213,7 @@ def contact_entry(contact: Contact, language: str = "en") -> Entry:
     city = check.text("l", contact.city)
     named = contact.holder_kind == HolderKind.NAMED
     who = " ".join(part for part in (given, family) if part) if named else post
-    display = check.text("displayName", display_name(contact, language))
+    display = check.text("displayName", contact.display_name(language))
 
     places = _place_prefixes(contact, language)
     folded_who = _fold(who)
