@@ -81,6 +81,8 @@ from tests.integration.slapd import (  # noqa: E402
 )
 
 BASE_DN = "ou=contacts,dc=example,dc=org"
+# The filter the sync sends (as BER), written as text for the ldapsearch program.
+OWNED_FILTER_TEXT = "(&(objectClass=inetOrgPerson)(employeeType=point of contact))"
 TOOL_TIMEOUT_S = 3_600
 
 # Targets of the LDAP issue.
@@ -175,7 +177,7 @@ def read_floor(server: Slapd) -> float:
         BASE_DN,
         "-s",
         "one",
-        projection.owned_filter(),
+        OWNED_FILTER_TEXT,
         *projection.ATTRIBUTES,
     )
 

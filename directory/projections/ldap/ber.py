@@ -18,7 +18,7 @@ SEARCH_ENTRY, SEARCH_DONE, SEARCH_REFERENCE = 0x64, 0x65, 0x73
 RESPONSES = {0x65: "search", 0x67: "modify", 0x69: "add", 0x6B: "delete", 0x78: "extended"}
 FILTER_AND, FILTER_EQUALITY, CONTROLS = 0xA0, 0xA3, 0xA0  # context-specific, constructed
 REPLACE = 2
-SINGLE_LEVEL, NEVER_DEREFERENCE = 1, 0
+BASE_OBJECT, SINGLE_LEVEL, NEVER_DEREFERENCE = 0, 1, 0
 PAGED_RESULTS = "1.2.840.113556.1.4.319"  # RFC 2696
 
 
@@ -82,12 +82,14 @@ def search_request(
     attributes: Iterable[str],
     page_size: int,
     cookie: bytes = b"",
+    scope: int = SINGLE_LEVEL,
 ) -> bytes:
-    """A one-level search of ``base_dn`` with the simple paged results control."""
+    """A search of ``base_dn`` (one level below it, or the entry itself) with the simple paged
+    results control."""
     request = tlv(
         SEARCH_REQUEST,
         _string(base_dn)
-        + _integer(ENUMERATED, SINGLE_LEVEL)
+        + _integer(ENUMERATED, scope)
         + _integer(ENUMERATED, NEVER_DEREFERENCE)
         + _integer(INTEGER, 0)  # no size limit asked: the server's own applies
         + _integer(INTEGER, 0)
