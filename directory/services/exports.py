@@ -19,7 +19,7 @@ def record_export(actor: Actor, kind: str, scope: str, count: int) -> None:
     which: "all", "contact:<public id>", "country:JM", "area:<slug>", "search:<query>"."""
     if kind not in KINDS:
         raise ValueError(f"unknown export kind {kind!r}")
-    with write_transaction() as session:
+    with write_transaction(logged=False) as session:
         session.add(
             ExportRecord(
                 created_at=utcnow(),

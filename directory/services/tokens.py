@@ -74,7 +74,7 @@ def user_for_token(token: str) -> User | None:
     now = utcnow()
     if found.last_used_at is None or now - found.last_used_at > LAST_USED_GRANULARITY:
         token_id, user_id = found.id, found.user_id
-        with write_transaction() as session:
+        with write_transaction(logged=False) as session:
             stored = session.get(ApiToken, token_id)
             if stored is not None:
                 stored.last_used_at = now
@@ -90,8 +90,12 @@ def count_token_request(token: str, now: datetime | None = None) -> int:
     the window so far, this one included. One UPDATE, so that concurrent workers count right."""
     now = now or utcnow()
     window_start = now - RATE_WINDOW
-    with write_transaction() as session:
-        stored = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    with write_transaction(logged=False) as session:
+        # The row lock keeps two workers from counting from the same number (PostgreSQL;
+        # SQLite's write lock is taken when the transaction begins).
+        stored = session.scalar(
+            select(ApiToken).where(ApiToken.token_hash == _digest(token)).with_for_update()
+        )
         if stored is None:
             return 0
         if stored.window_started_at is None or stored.window_started_at <= window_start:

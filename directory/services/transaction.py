@@ -44,8 +44,11 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
 
 
 @contextmanager
-def write_transaction() -> Iterator[Session]:
-    """One write, one commit; rolled back on any error."""
+def write_transaction(logged: bool = True) -> Iterator[Session]:
+    """One write, one commit; rolled back on any error.
+
+    ``logged=False`` is for writes that add no Change row (a token's request count, the export
+    log): they skip the change log's lock on PostgreSQL and the projections' catch-up."""
     session: Session = db.session()  # the request's own session behind the scoped proxy
     if session.in_transaction():
         # End the read transaction the request may have opened (loading the user, say),
@@ -54,7 +57,7 @@ def write_transaction() -> Iterator[Session]:
     token = _immediate.set(True)
     try:
         session.connection()
-        if session.get_bind().dialect.name == "postgresql":
+        if logged and session.get_bind().dialect.name == "postgresql":
             session.execute(text("LOCK TABLE changes IN SHARE ROW EXCLUSIVE MODE"))
     except BaseException:
         session.rollback()
@@ -67,7 +70,7 @@ def write_transaction() -> Iterator[Session]:
     except BaseException:
         session.rollback()
         raise
-    if not _deferred.get():
+    if logged and not _deferred.get():
         for hook in list(AFTER_COMMIT):
             hook()
 
