@@ -58,7 +58,6 @@ def error(status: int, message: str, fields: dict[str, list[str]] | None = None)
 @bp.before_request
 def _rate_limit():  # type: ignore[no-untyped-def]
     """Each token may make API_RATE_LIMIT_PER_MINUTE requests a minute; then 429."""
-    current_user._get_current_object()  # loads the user (and the token) if not done yet
     token = g.get("api_token")
     if not token:
         return None
