@@ -33,7 +33,7 @@ def packs_pdf_command(country_code: str | None, area_slug: str | None, output: P
     from ..exports.pack import render_pdf
     from ..services.actors import Actor
     from ..services.exports import record_export
-    from .views import pack_for, render_pack
+    from .making import pack_for, render_pack
 
     if country_code and area_slug:
         click.secho("Give --country or --area, not both.", fg="red", err=True)
