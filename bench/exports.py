@@ -69,7 +69,7 @@ from directory.exports.vcard import write_vcards  # noqa: E402
 from directory.extensions import db  # noqa: E402
 from directory.models import Contact  # noqa: E402
 from directory.models.base import utcnow  # noqa: E402
-from directory.packs import views as pack_views  # noqa: E402
+from directory.packs import making as pack_making  # noqa: E402
 from directory.projections.search import index_for_app  # noqa: E402
 from directory.services import imports  # noqa: E402
 from directory.services import transaction as transactions  # noqa: E402
@@ -204,22 +204,22 @@ def run_csv(task: Task, clock: Clock, outcome: Outcome) -> None:
 def run_pack(task: Task, clock: Clock, outcome: Outcome) -> None:
     # What the /pack view and `flask packs pdf` do, the export log aside (the /pack.pdf view
     # refuses more than PACK_PDF_MAX_CONTACTS contacts and sends people to the printable page).
-    original = pack_views.contacts_in
-    pack_views.contacts_in = lambda scope: clock.iterate("queries", original(scope))
+    original = pack_making.contacts_in
+    pack_making.contacts_in = lambda scope: clock.iterate("queries", original(scope))
     try:
         begun = time.perf_counter()
-        pack = pack_views.pack_for("all", "")
+        pack = pack_making.pack_for("all", "")
         clock.add("pack", time.perf_counter() - begun - clock.parts.get("queries", 0.0))
     finally:
-        pack_views.contacts_in = original
+        pack_making.contacts_in = original
     outcome.count = pack.count
     if task.step == HTML:
         back, pdf = url_for("home.index"), url_for("packs.directory_pdf")
-        page = clock.wrap("template", pack_views.render_pack)(pack, False, back, pdf)
+        page = clock.wrap("template", pack_making.render_pack)(pack, False, back, pdf)
         outcome.output_bytes = len(page.encode("utf-8"))
         Path(task.output).write_text(page, encoding="utf-8")
         return
-    page = clock.wrap("template", pack_views.render_pack)(pack, True, "", "")
+    page = clock.wrap("template", pack_making.render_pack)(pack, True, "", "")
     del pack
     document = clock.wrap("weasyprint", render_pdf)(page)
     Path(task.output).write_bytes(document)
