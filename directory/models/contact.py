@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -55,7 +56,7 @@ class ChannelKind(enum.StrEnum):
 
 class ContactFacts:
     """What follows from a contact's fields alone: shared by the ORM class and the plain rows
-    a projection may read instead (see projections/ldap/sync.py)."""
+    a projection reads instead (models/records.py)."""
 
     holder_honorific: str
     holder_given_name: str
@@ -88,6 +89,16 @@ class ContactFacts:
     def channels_of(self, *kinds: ChannelKind | str) -> list[Channel]:
         wanted = {str(kind) for kind in kinds}
         return [channel for channel in self.channels if channel.kind in wanted]
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == ContactStatus.ACTIVE  # type: ignore[attr-defined]
+
+    def is_stale(self, now: datetime, stale_after_days: int) -> bool:
+        verified_at = self.verified_at  # type: ignore[attr-defined]
+        if verified_at is None:
+            return True
+        return now - verified_at > timedelta(days=stale_after_days)
 
     @property
     def line_24_7(self) -> Channel | None:
@@ -156,15 +167,6 @@ class Contact(ContactFacts, Base):
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - read by SQLAlchemy
 
-    @property
-    def is_active(self) -> bool:
-        return self.status == ContactStatus.ACTIVE
-
-    def is_stale(self, now: datetime, stale_after_days: int) -> bool:
-        if self.verified_at is None:
-            return True
-        return now - self.verified_at > timedelta(days=stale_after_days)
-
     def __repr__(self) -> str:
         return f"<Contact {self.public_id} {self.country_code}/{self.area_id} #{self.rank}>"
 
@@ -189,9 +191,14 @@ class Channel(Base):
         return ChannelKind(self.kind)
 
     def as_dict(self) -> dict:
-        return {
-            "kind": self.kind,
-            "value": self.value,
-            "label": self.label,
-            "is_24_7": self.is_24_7,
-        }
+        return channel_dict(self)
+
+
+def channel_dict(channel: Channel | Any) -> dict:
+    """A channel (row or record) as plain data."""
+    return {
+        "kind": channel.kind,
+        "value": channel.value,
+        "label": channel.label,
+        "is_24_7": channel.is_24_7,
+    }

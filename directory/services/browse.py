@@ -15,6 +15,7 @@ from ..reference.vocabulary import vocabulary
 from ..text import fold
 from .contacts import is_public_id
 from .paging import Page, paginate
+from .records import reference_records
 
 
 class Freshness(StrEnum):
@@ -56,11 +57,13 @@ def count_active_contacts() -> int:
 
 
 def member_states() -> list[Country]:
-    return list(db.session.scalars(select(Country)))
+    """The 35 member states (read-only records, kept per process: see services/records.py)."""
+    return list(reference_records()[0].values())  # type: ignore[arg-type]
 
 
 def active_areas() -> list[Area]:
-    return list(db.session.scalars(select(Area).order_by(Area.position)))
+    """The mandate areas in their order (read-only records, as member_states)."""
+    return sorted(reference_records()[1].values(), key=lambda area: area.position)  # type: ignore[arg-type, return-value]
 
 
 def coverage_matrix(now: datetime, stale_after_days: int) -> Coverage:

@@ -15,6 +15,7 @@ from ..models.base import utcnow
 from ..reference import AREAS, COUNTRIES
 from .actors import Actor
 from .contacts import create_contact, data_from_snapshot, public_id_from_key
+from .records import forget_reference_records
 from .transaction import projections_deferred, write_transaction
 from .users import create_user
 from .validation import ContactData
@@ -58,6 +59,7 @@ def seed_reference() -> tuple[int, int]:
             area.names = dict(area_ref.names)
             area.descriptions = dict(area_ref.descriptions)
             area.synonyms = {lang: list(words) for lang, words in area_ref.synonyms.items()}
+    forget_reference_records()
     return new_countries, new_areas
 
 

@@ -208,6 +208,8 @@ def test_home_and_country_page_queries_do_not_grow_with_contacts(
 
     make_contacts(3)
     urls = ("/", "/countries/JM", "/areas/disaster-response", "/countries/JM/disaster-response")
+    for url in urls:  # the member states and areas are read once per process
+        measure(url)
     small = {url: measure(url) for url in urls}
     make_contacts(60)
     make_contacts(20, country="HT")
@@ -217,7 +219,7 @@ def test_home_and_country_page_queries_do_not_grow_with_contacts(
 
 
 def test_simple_search_finds_and_paginates(signed_in: FlaskClient, app: Flask) -> None:
-    app.config["CONTACTS_PER_PAGE"] = 5
+    app.config["SEARCH_RESULTS_PER_PAGE"] = 5
     make_contacts(12)
     first = signed_in.get("/search?q=officer").get_data(as_text=True)
     assert "12 contacts match" in first and "Page 1 of 3" in first

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from threading import Event
-from typing import Any, NamedTuple, TextIO
+from typing import Any, TextIO
 
 from ldap3 import (
     NONE,
@@ -32,7 +32,7 @@ from sqlalchemy import func, select
 
 from ...extensions import db
 from ...models import Area, Change, Channel, Contact, ContactStatus, Country, Entity
-from ...models.contact import ContactFacts
+from ...models.records import ChannelRecord, ContactRecord
 from . import ber, ldif
 from .mapping import ATTRIBUTES, OWNER_MARK, Entry, MappingError, contact_entry
 
@@ -272,13 +272,6 @@ def read_entry(connection: Connection, settings: LdapSettings, uid: str) -> Curr
 # Desired ---------------------------------------------------------------------------------------
 
 
-class ChannelRow(NamedTuple):
-    kind: str
-    value: str
-    label: str
-    is_24_7: bool
-
-
 ENTRY_COLUMNS = (
     Contact.id,
     Contact.public_id,
@@ -304,18 +297,7 @@ ENTRY_COLUMNS = (
 ENTRY_KEYS = tuple(column.key for column in ENTRY_COLUMNS)
 
 
-class ContactRow(ContactFacts):
-    """A contact as its entry needs it, read as plain rows: building ORM objects for 10,000
-    contacts and their channels took two fifths of a sync with nothing to do."""
-
-    def __init__(self, row: Any, country: Country, area: Area) -> None:
-        self.__dict__.update(zip(ENTRY_KEYS, row, strict=True))
-        self.country = country
-        self.area = area
-        self.channels: list[ChannelRow] = []  # type: ignore[assignment]
-
-
-def contact_rows(condition: Any = None, batch: int = LOAD_BATCH) -> Iterator[ContactRow]:
+def contact_rows(condition: Any = None, batch: int = LOAD_BATCH) -> Iterator[ContactRecord]:
     """Active contacts (those matching ``condition`` too), in id order, a batch at a time."""
     countries = {country.code: country for country in db.session.scalars(select(Country))}
     areas = {area.id: area for area in db.session.scalars(select(Area))}
@@ -325,7 +307,7 @@ def contact_rows(condition: Any = None, batch: int = LOAD_BATCH) -> Iterator[Con
     last_id = 0
     while True:
         rows = [
-            ContactRow(row, countries[row.country_code], areas[row.area_id])
+            ContactRecord(ENTRY_KEYS, row, countries[row.country_code], areas[row.area_id])
             for row in db.session.execute(
                 query.where(Contact.id > last_id).order_by(Contact.id).limit(batch)
             )
@@ -339,7 +321,7 @@ def contact_rows(condition: Any = None, batch: int = LOAD_BATCH) -> Iterator[Con
             .order_by(Channel.contact_id, Channel.position)
         )
         for contact_id, *values in channels:
-            by_id[contact_id].channels.append(ChannelRow(*values))
+            by_id[contact_id].channels.append(ChannelRecord(*values))
         yield from rows
         last_id = rows[-1].id
 
@@ -352,7 +334,7 @@ class Desired:
 
 
 def mapped(
-    contacts: Iterable[Contact | ContactRow], language: str, desired: Desired
+    contacts: Iterable[Contact | ContactRecord], language: str, desired: Desired
 ) -> Iterator[Entry]:
     """The entry of each contact; what cannot be written is noted in ``desired``."""
     for contact in contacts:
@@ -365,7 +347,7 @@ def mapped(
         yield entry
 
 
-def desired_entries(contacts: Iterable[Contact | ContactRow], language: str = "en") -> Desired:
+def desired_entries(contacts: Iterable[Contact | ContactRecord], language: str = "en") -> Desired:
     desired = Desired()
     desired.entries = {entry.uid: entry for entry in mapped(contacts, language, desired)}
     return desired

@@ -1,0 +1,75 @@
+"""Contacts, member states and areas read as plain records (models/records.py) for the pages
+that draw many of them: search results above all."""
+
+from __future__ import annotations
+
+from sqlalchemy import bindparam, select
+
+from ..extensions import db
+from ..models import Area, Channel, Contact, Country, User
+from ..models.records import ChannelRecord, ContactRecord, ReferenceRecord, VerifierRecord
+
+CONTACT_COLUMNS = tuple(Contact.__table__.columns)
+CONTACT_KEYS = tuple(column.key for column in CONTACT_COLUMNS)
+
+
+_REFERENCE: dict[str, tuple[dict[str, ReferenceRecord], dict[int, ReferenceRecord]]] = {}
+
+
+def reference_records(
+    refresh: bool = False,
+) -> tuple[dict[str, ReferenceRecord], dict[int, ReferenceRecord]]:
+    """The member states by code and the areas by id, read once per process and database:
+    they are the reference data, written only by ``flask seed`` (before serving). Read again
+    when asked for one they do not have."""
+    key = str(db.engine.url)
+    if refresh or key not in _REFERENCE:
+        countries = {
+            row.code: ReferenceRecord(row._asdict())
+            for row in db.session.execute(select(*Country.__table__.columns))
+        }
+        areas = {
+            row.id: ReferenceRecord(row._asdict())
+            for row in db.session.execute(select(*Area.__table__.columns))
+        }
+        if not countries:  # not seeded yet: read again next time
+            return countries, areas
+        _REFERENCE[key] = (countries, areas)
+    return _REFERENCE[key]
+
+
+def forget_reference_records() -> None:
+    """After the reference data was written (``flask seed``)."""
+    _REFERENCE.clear()
+
+
+# Built once: a statement made afresh costs more to prepare than the rows cost to read.
+CONTACTS_BY_PUBLIC_ID = (
+    select(*CONTACT_COLUMNS, User.email)
+    .outerjoin(User, User.id == Contact.verified_by_id)
+    .where(Contact.public_id.in_(bindparam("public_ids", expanding=True)))
+)
+CHANNELS_OF = (
+    select(Channel.contact_id, Channel.kind, Channel.value, Channel.label, Channel.is_24_7)
+    .where(Channel.contact_id.in_(bindparam("contact_ids", expanding=True)))
+    .order_by(Channel.contact_id, Channel.position)
+)
+
+
+def contact_records(public_ids: list[str]) -> dict[str, ContactRecord]:
+    """The contacts (with their channels, state, area and verifier) of ``public_ids``."""
+    countries, areas = reference_records()
+    connection = db.session.connection()
+    by_id: dict[int, ContactRecord] = {}
+    for *values, email in connection.execute(CONTACTS_BY_PUBLIC_ID, {"public_ids": public_ids}):
+        record = ContactRecord(CONTACT_KEYS, values, None, None)
+        if record.country_code not in countries or record.area_id not in areas:
+            countries, areas = reference_records(refresh=True)
+        record.country = countries[record.country_code]
+        record.area = areas[record.area_id]
+        record.verified_by = VerifierRecord(email) if email is not None else None
+        by_id[record.id] = record
+    if by_id:
+        for contact_id, *values in connection.execute(CHANNELS_OF, {"contact_ids": list(by_id)}):
+            by_id[contact_id].channels.append(ChannelRecord(*values))
+    return {record.public_id: record for record in by_id.values()}
