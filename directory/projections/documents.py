@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from ..models import ChannelKind, Contact
-from .text import digit_runs, joined
+from .text import joined, phone_digits
 
 PHONE_KINDS = {kind.value for kind in ChannelKind if kind.is_phone}
 
@@ -47,29 +47,20 @@ def search_document(contact: Contact) -> dict[str, Any]:
         *(c.label for c in contact.channels),
         *(c.value for c in contact.channels if c.kind not in PHONE_KINDS and c.kind != "email"),
     ]
-    # One number after another, with a word between them that no search contains, so that a
-    # run of digits never spans two numbers.
-    digits = " | ".join(
-        " ".join(digit_runs(channel.value))
-        for channel in contact.channels
-        if channel.kind in PHONE_KINDS
+    # Each number's digits, "|" between numbers, so that a run of digits never spans two.
+    phones = "|".join(
+        phone_digits(channel.value) for channel in contact.channels if channel.kind in PHONE_KINDS
     )
-    languages = " ".join(contact.languages or [])
-    order = contact.rank * 2 + (0 if contact.has_24_7 else 1)  # calling order, then 24/7 first
     return {
         "id": contact.public_id,
         "version": contact.version,
         "country": contact.country_code,
         "area": area.slug,
-        "languages": languages,
-        "language_list": languages,  # the same, as one value the counts read
+        "languages": " ".join(contact.languages or []),
         "round_the_clock": "yes" if contact.has_24_7 else "no",
         "schedule": schedule_key(contact),
-        "order": order,
-        # Equal scores are common (lengths do not count): the document boost puts the
-        # primary contact, then the one with a 24/7 line, first.
-        "_boost": 1.0 + 0.1 / order,
+        "calling_order": contact.rank * 2 + (0 if contact.has_24_7 else 1),  # 24/7 first
+        "phones": phones.encode("ascii"),
         "main": "\n".join(part for part in main if part),
         "other": "\n".join(part for part in other if part),
-        "digits": digits,
     }

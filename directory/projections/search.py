@@ -1,51 +1,60 @@
 """The search projection: a Whoosh index following the Change log. The one `whoosh` import.
 
-User text never reaches Whoosh's query parser: queries are built here from folded words.
+User text never reaches Whoosh's query parser: ``query.plan_query`` reads it into clauses of
+folded words, and this module answers them from the index's posting lists, kept in memory as
+bit sets (one bit per document) per segment. A search is then a few operations on those sets
+in C: every clause's matches, their intersection with the filters, the count beside each filter
+value, and the best page by weight, calling order and a 24/7 line, all exact.
 """
 
 from __future__ import annotations
 
+import bisect
 import fcntl
+import itertools
+import json
 import logging
 import os
-import re
 import shutil
 import threading
 import time
-import unicodedata
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from flask import current_app
+from rapidfuzz import process as fuzzy_process
+from rapidfuzz.distance import OSA
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from whoosh import index as whoosh_index
-from whoosh import scoring
-from whoosh.analysis import Filter, RegexTokenizer, SpaceSeparatedTokenizer
-from whoosh.collectors import TimeLimit, TimeLimitCollector
-from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.analysis import Token, Tokenizer
+from whoosh.columns import NumericColumn, VarBytesColumn
+from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.index import LockError
-from whoosh.query import (
-    And,
-    ConstantScoreQuery,
-    Every,
-    FuzzyTerm,
-    Or,
-    Phrase,
-    Prefix,
-    Query,
-    Term,
-)
 
 from ..extensions import db
 from ..models import Change, Contact, ContactStatus, Entity
 from ..models.hours import availability
-from ..reference.vocabulary import vocabulary
+from ..models.records import ContactRecord
 from ..services.paging import Page
-from ..text import fold
+from ..services.records import contact_records
+from ..text import words
 from .documents import search_document
+from .query import (
+    DIGITS,
+    MAX_QUERY_CHARACTERS,
+    MAX_WORDS,
+    PREFIX,
+    TYPO,
+    Option,
+    clean_text,
+    plan_query,
+)
+
+__all__ = ["MAX_QUERY_CHARACTERS", "SearchIndex", "SearchQuery", "SearchResults", "clean_text"]
 
 log = logging.getLogger(__name__)
 
@@ -72,50 +81,59 @@ def _remember_missing_columns() -> None:
     reader_class._directory_patched = True
 
 
-MAX_QUERY_CHARACTERS = 200
-MAX_WORDS = 8
 MAX_PAGE = 500
 MAX_PER_PAGE = 1000  # the page and the API ask for at most 100
-MIN_TYPO_WORD, MAX_TYPO_WORD = 4, 15  # typos are forgiven in words of these lengths...
-MAX_TYPO_WORDS = 3  # ...and in this many words of a query: each costs an automaton
-EXACT_COUNT_LIMIT = 20_000  # above, the total is Whoosh's estimate: counting costs more
-FACET_LIMIT = 5_000  # above, filters are shown without counts
-COLLECT_TIME_LIMIT_S = 0.025
-MAX_EXPANDED_WORD = 30  # longer words are matched exactly: no prefix or typo expansion
+MAX_PREFIX_TERMS = 64  # an unfinished word stands for its 64 most frequent completions
+MAX_TYPO_TERMS = 32  # a misspelt word for its 32 nearest spellings
+CACHED_BYTES = 64 * 1024 * 1024  # posting bit sets kept per process, all segments together
 REBUILD_PROCESSES = max(1, min(2, os.cpu_count() or 1))
 WRITER_TIMEOUT_S = 20.0  # waiting for another process's writer; then the next catch-up applies it
 FACETS = ("country", "area", "languages", "round_the_clock")
-PHONE_LIKE = re.compile(r"^[\d\s()+\-./]+$")
+PHONE_SEPARATOR = "|"  # between two numbers in a segment's phone text: no run spans two
 
 
 class IndexSchemaChanged(Exception):
     """The index on disk was built by an earlier version: it is rebuilt."""
 
 
-class FoldFilter(Filter):
-    """Case and accent folding, the same in the index and in queries."""
+class WordTokenizer(Tokenizer):
+    """The folded words of a text, exactly as ``text.words`` splits a query."""
 
-    def __call__(self, tokens):  # type: ignore[no-untyped-def]
-        for token in tokens:
-            text = token.text
-            token.text = text.lower() if text.isascii() else fold(text)
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,  # type: ignore[no-untyped-def]
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        mode="",
+        **kwargs,
+    ):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for position, word in enumerate(words(value), start=start_pos):
+            token.text = word
+            token.stopped = False
+            token.boost = 1.0
+            if positions:
+                token.pos = position
             yield token
 
 
-ANALYZER = RegexTokenizer(r"\w+") | FoldFilter()
+ANALYZER = WordTokenizer()
 SCHEMA = Schema(
     id=ID(stored=True, unique=True),
-    version=NUMERIC(stored=True),
-    country=ID(sortable=True),
-    area=ID(sortable=True),
+    version=STORED(),
+    country=ID(),
+    area=ID(),
     languages=KEYWORD(),
-    round_the_clock=ID(sortable=True),
+    round_the_clock=ID(),
     schedule=ID(),
-    order=NUMERIC(sortable=True),  # calling order, then 24/7 first
-    language_list=ID(sortable=True),  # the languages as one value, for counting
-    main=TEXT(analyzer=ANALYZER, phrase=False, spelling=True),
+    calling_order=COLUMN(NumericColumn("I")),  # calling order, then 24/7 first
+    phones=COLUMN(VarBytesColumn()),  # the digits of each phone number, "|" between them
+    main=TEXT(analyzer=ANALYZER, phrase=False),
     other=TEXT(analyzer=ANALYZER, phrase=False),
-    digits=TEXT(analyzer=SpaceSeparatedTokenizer(), phrase=True),
 )
 
 
@@ -142,7 +160,7 @@ class SearchQuery:
 
 @dataclass
 class SearchResults:
-    contacts: list[Contact]
+    contacts: list[ContactRecord] | list[Contact]  # records from the index, ORM rows without
     total: int
     page: int
     per_page: int
@@ -150,7 +168,6 @@ class SearchResults:
     words: list[str] = field(default_factory=list)  # folded words to highlight
     expanded: set[str] = field(default_factory=set)  # words a typo was taken for
     message: str = ""  # "too_long", "too_many_words", "nothing_to_search"
-    estimated: bool = False  # total is an upper estimate (very broad searches)
     degraded: bool = False  # the index was not usable: a plain database search answered
 
     @property
@@ -158,90 +175,326 @@ class SearchResults:
         return max(1, -(-self.total // self.per_page))
 
 
-def clean_text(text: str) -> tuple[str, str]:
-    """User text made safe to read: control characters dropped, length capped."""
-    message = ""
-    text = "".join(char if char.isprintable() else " " for char in text or "")
-    if len(text) > MAX_QUERY_CHARACTERS:
-        text, message = text[:MAX_QUERY_CHARACTERS], "too_long"
-    return " ".join(text.split()), message
+# --- bit sets --------------------------------------------------------------------------------
 
 
-def transpositions(word: str) -> list[str]:
-    """ "jamiaca" -> "ajmiaca", "jmaiaca", "jaimaca", ..., "jamaica": a swap is one typo."""
-    return [
-        word[:i] + word[i + 1] + word[i] + word[i + 2 :]
-        for i in range(len(word) - 1)
-        if word[i] != word[i + 1]
-    ]
+def bits_of(docnums: Iterable[int], size: int) -> int:
+    """A set of document numbers as an int whose bit n is set for document n."""
+    buffer = bytearray((size + 7) // 8)
+    for docnum in docnums:
+        buffer[docnum >> 3] |= 1 << (docnum & 7)
+    return int.from_bytes(buffer, "little")
 
 
-def digits_query(digits: str) -> Query:
-    """The digits' three-digit groups, next to each other and in order: a run of the number."""
-    groups = [digits[start : start + 3] for start in range(len(digits) - 2)]
-    if len(groups) == 1:
-        return Term("digits", groups[0])
-    if len(groups) <= 4:
-        # Up to six digits: matching the groups in order costs seconds on common prefixes
-        # (an area code shared by thousands); the groups in any order are near enough.
-        return And([Term("digits", group) for group in groups])
-    return Phrase("digits", groups)
+def docnums_of(bits: int, skip: int, count: int) -> list[int]:
+    """``count`` document numbers of ``bits`` in ascending order, after the first ``skip``."""
+    if skip:
+        # The lowest position below which ``skip`` documents lie: a binary search on counts.
+        low, high = 0, bits.bit_length()
+        while low < high:
+            middle = (low + high) // 2
+            if (bits & ((1 << middle) - 1)).bit_count() < skip:
+                low = middle + 1
+            else:
+                high = middle
+        bits >>= low
+        offset = low
+    else:
+        offset = 0
+    found = []
+    while bits and len(found) < count:
+        lowest = bits & -bits
+        position = lowest.bit_length() - 1
+        found.append(offset + position)
+        bits >>= position + 1
+        offset += position + 1
+    return found
 
 
-def build_query(
-    text: str, known: Callable[[str, str], bool] = lambda field, word: True
-) -> tuple[Query | None, list[str], str]:
-    """A Whoosh query built from the words of ``text`` (never parsed), the words, a message.
+_SEGMENT_NUMBERS = itertools.count()
 
-    ``known(field, word)`` says whether the index has the word: typo tolerance is only
-    spent on words it does not have, which keeps common searches cheap.
-    """
-    text, message = clean_text(text)
-    # Any script's digits (full-width, Arabic-Indic) count as the digits they stand for.
-    digits = "".join(str(unicodedata.digit(char, 0)) for char in text if char.isdigit())
-    if text and PHONE_LIKE.match(text) and len(digits) >= 3:
-        return digits_query(digits), [], message
-    tokens = [token.text for token in ANALYZER(text)]
-    if len(tokens) > MAX_WORDS:
-        tokens, message = tokens[:MAX_WORDS], message or "too_many_words"
-    if not tokens:
-        return None, [], message or ("nothing_to_search" if text else "")
-    clauses = []
-    typo_words = 0
-    for position, token in enumerate(tokens):
-        last = position == len(tokens) - 1
-        exact = known("main", token)
-        options: list[Query] = [Term("main", token, boost=4.0)] if exact else []
-        if known("other", token):
-            options.append(Term("other", token, boost=0.5))
-        if len(token) <= MAX_EXPANDED_WORD and (last or not exact):
-            if len(token) >= (2 if last else 3):  # as-you-type: the last word may be unfinished
-                options.append(Prefix("main", token, boost=2.0))
-            if token.isdigit() and len(token) >= 3:
-                options.append(digits_query(token))
-            if (
-                not exact
-                and MIN_TYPO_WORD <= len(token) <= MAX_TYPO_WORD
-                and not token.isdigit()
-                and typo_words < MAX_TYPO_WORDS
-            ):
-                typo_words += 1
-                swapped = [word for word in transpositions(token) if known("main", word)]
-                options.extend(Term("main", word, boost=1.0) for word in swapped)
-                distance = 2 if len(token) >= 8 else 1
-                options.append(
-                    FuzzyTerm("main", token, boost=1.0, maxdist=distance, prefixlength=1)
-                )
-        names = vocabulary()
-        options += [
-            Term("country", code, boost=3.0)
-            for code in sorted(names.lookup(names.countries, token, last))
-        ]
-        options += [
-            Term("area", slug, boost=2.0) for slug in sorted(names.lookup(names.areas, token, last))
-        ]
-        clauses.append(Or(options) if options else Term("main", token))
-    return And(clauses), tokens, message
+
+class SegmentSets:
+    """What one segment of the index holds, as bit sets of its own document numbers (deleted
+    documents included: the view masks them). A segment never changes once written, so this is
+    kept for as long as the segment is in the index."""
+
+    def __init__(self, reader) -> None:  # type: ignore[no-untyped-def]
+        self.reader = reader
+        self.number = next(_SEGMENT_NUMBERS)  # its key in the cache of bit sets
+        self.size = reader.doc_count_all()
+        self._terms: dict[str, tuple[list[str], list[int]]] = {}
+        self._phones: tuple[str, list[int]] | None = None
+        self._orders: dict[int, int] | None = None
+        self._lock = threading.Lock()
+
+    def postings(self, fieldname: str, text: str) -> int:
+        key = (self.number, fieldname, text)
+        found = SETS.get(key)
+        if found is None:
+            try:
+                docnums = self.reader.postings(fieldname, text).all_ids()
+            except Exception:  # TermNotFound
+                docnums = ()
+            found = bits_of(docnums, self.size)
+            SETS.put(key, found)
+        return found
+
+    def terms(self, fieldname: str) -> tuple[list[str], list[int]]:
+        """The field's words in order, and how many documents have each."""
+        if fieldname not in self._terms:
+            with self._lock:
+                texts, counts = [], []
+                for text, info in self.reader.iter_field(fieldname):
+                    texts.append(text.decode("utf-8") if isinstance(text, bytes) else text)
+                    counts.append(info.doc_frequency())
+                self._terms[fieldname] = (texts, counts)
+        return self._terms[fieldname]
+
+    def has(self, fieldname: str, text: str) -> bool:
+        texts, _ = self.terms(fieldname)
+        at = bisect.bisect_left(texts, text)
+        return at < len(texts) and texts[at] == text
+
+    def completions(self, fieldname: str, prefix: str) -> list[str]:
+        """The words beginning with ``prefix``, the most frequent first, at most 64."""
+        texts, counts = self.terms(fieldname)
+        start = bisect.bisect_left(texts, prefix)
+        end = bisect.bisect_left(texts, prefix + "\U0010ffff", start)
+        if end - start <= MAX_PREFIX_TERMS:
+            return texts[start:end]
+        ranked = sorted(range(start, end), key=lambda at: -counts[at])[:MAX_PREFIX_TERMS]
+        return [texts[at] for at in ranked]
+
+    def near(self, fieldname: str, word: str, distance: int) -> list[str]:
+        """Words within ``distance`` edits of ``word`` (a swap of neighbours is one), with the
+        same first letter and not the word itself: the nearest and most frequent first."""
+        texts, counts = self.terms(fieldname)
+        start = bisect.bisect_left(texts, word[0])
+        end = bisect.bisect_left(texts, word[0] + "\U0010ffff", start)
+        found = fuzzy_process.extract(
+            word, texts[start:end], scorer=OSA.distance, score_cutoff=distance, limit=None
+        )
+        found.sort(key=lambda match: (match[1], -counts[start + match[2]]))
+        return [text for text, edits, _ in found if edits > 0][:MAX_TYPO_TERMS]
+
+    def phones(self) -> tuple[str, list[int]]:
+        """All phone digits in one text, and where each document's part of it begins."""
+        if self._phones is None:
+            with self._lock:
+                column = self.reader.column_reader("phones")
+                parts, starts, at = [], [], 0
+                for value in column:
+                    text = PHONE_SEPARATOR + value.decode("ascii") + PHONE_SEPARATOR
+                    starts.append(at)
+                    parts.append(text)
+                    at += len(text)
+                self._phones = ("".join(parts), starts)
+        return self._phones
+
+    def with_digits(self, digits: str) -> int:
+        """Documents with a phone number containing ``digits`` as typed, in a row."""
+        text, starts = self.phones()
+        found = []
+        at = text.find(digits)
+        while at >= 0:
+            docnum = bisect.bisect_right(starts, at) - 1
+            found.append(docnum)
+            if docnum + 1 >= len(starts):
+                break
+            at = text.find(digits, starts[docnum + 1])
+        return bits_of(found, self.size)
+
+    def orders(self) -> dict[int, int]:
+        """Calling order (with 24/7 first) -> the documents that have it."""
+        if self._orders is None:
+            with self._lock:
+                by_order: dict[int, list[int]] = {}
+                for docnum, order in enumerate(self.reader.column_reader("calling_order")):
+                    by_order.setdefault(order, []).append(docnum)
+                self._orders = {
+                    order: bits_of(docnums, self.size) for order, docnums in by_order.items()
+                }
+        return self._orders
+
+
+class BitSetCache:
+    """Posting bit sets by (segment, field, word), the least recently used dropped first once
+    they hold more than ``CACHED_BYTES``."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.held = 0
+        self._sets: OrderedDict[tuple, int] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> int | None:
+        with self._lock:
+            found = self._sets.get(key)
+            if found is not None:
+                self._sets.move_to_end(key)
+            return found
+
+    def put(self, key: tuple, bits: int) -> None:
+        with self._lock:
+            if key in self._sets:
+                return
+            self._sets[key] = bits
+            self.held += bits.bit_length() // 8 + 32
+            while self.held > self.limit and len(self._sets) > 1:
+                _, dropped = self._sets.popitem(last=False)
+                self.held -= dropped.bit_length() // 8 + 32
+
+    def forget(self, segment: SegmentSets) -> None:
+        with self._lock:
+            for key in [key for key in self._sets if key[0] == segment.number]:
+                self.held -= self._sets.pop(key).bit_length() // 8 + 32
+
+
+SETS = BitSetCache(CACHED_BYTES)
+
+
+class View:
+    """The index as one searcher sees it: its segments side by side (a segment's document n is
+    number offset + n here), deleted documents masked."""
+
+    def __init__(self, searcher, segments: list[tuple[SegmentSets, int]]) -> None:  # type: ignore[no-untyped-def]
+        self.searcher = searcher
+        self.segments = segments
+        self.size = searcher.reader().doc_count_all()
+        live = (1 << self.size) - 1
+        for segment, offset in segments:
+            deleted = list(segment.reader.segment().deleted_docs())
+            if deleted:
+                live &= ~(bits_of(deleted, segment.size) << offset)
+        self.live = live
+        self._orders: list[tuple[int, int]] | None = None
+        self._open: tuple[int, int] | None = None
+        self._values: dict[str, list[tuple[str, int]]] = {}
+
+    def _combine(self, per_segment: Callable[[SegmentSets], int]) -> int:
+        bits = 0
+        for segment, offset in self.segments:
+            bits |= per_segment(segment) << offset
+        return bits & self.live
+
+    def term(self, fieldname: str, text: str) -> int:
+        return self._combine(lambda segment: segment.postings(fieldname, text))
+
+    def has(self, fieldname: str, text: str) -> bool:
+        return any(segment.has(fieldname, text) for segment, _ in self.segments)
+
+    def option(self, option: Option, expanded: set[str]) -> int:
+        """The documents an option of a clause matches."""
+        if option.kind == DIGITS:
+            return self._combine(lambda segment: segment.with_digits(option.text))
+        if option.kind == PREFIX:
+
+            def completed(segment: SegmentSets) -> int:
+                bits = 0
+                for text in segment.completions(option.field, option.text):
+                    bits |= segment.postings(option.field, text)
+                return bits
+
+            return self._combine(completed)
+        if option.kind == TYPO:
+
+            def misspelt(segment: SegmentSets) -> int:
+                bits = 0
+                for text in segment.near(option.field, option.text, option.distance):
+                    expanded.add(text)
+                    bits |= segment.postings(option.field, text)
+                return bits
+
+            return self._combine(misspelt)
+        return self.term(option.field, option.text)  # EXACT, COUNTRY, AREA
+
+    def values(self, fieldname: str) -> list[tuple[str, int]]:
+        """Each value of a filter field (few: states, areas, languages, schedules) and its
+        documents; kept for the view's life."""
+        if fieldname not in self._values:
+            found: set[str] = set()
+            for segment, _ in self.segments:
+                found.update(segment.terms(fieldname)[0])
+            self._values[fieldname] = [
+                (value, self.term(fieldname, value)) for value in sorted(found)
+            ]
+        return self._values[fieldname]
+
+    def orders(self) -> list[tuple[int, int]]:
+        """(calling order, documents), the first to call first."""
+        if self._orders is None:
+            combined: dict[int, int] = {}
+            for segment, offset in self.segments:
+                for order, bits in segment.orders().items():
+                    combined[order] = combined.get(order, 0) | (bits << offset)
+            self._orders = sorted((order, bits & self.live) for order, bits in combined.items())
+        return self._orders
+
+    def open_now(self, now: datetime) -> int:
+        """Documents whose contact is reachable at ``now``; kept for the minute."""
+        minute = int(now.timestamp() // 60)
+        if self._open and self._open[0] == minute:
+            return self._open[1]
+        bits = 0
+        for key, documents in self.values("schedule"):
+            if key == "always":
+                is_open = True
+            else:
+                time_zone, hours = json.loads(key)
+                is_open = availability(False, hours, time_zone, now).is_open
+            if is_open:
+                bits |= documents
+        self._open = (minute, bits)
+        return bits
+
+    def facets(self, matched: int) -> dict[str, dict[str, int]]:
+        """How many of the matches have each value of each filter."""
+        counts: dict[str, dict[str, int]] = {}
+        for name in FACETS:
+            counts[name] = {}
+            for value, documents in self.values(name):
+                count = (matched & documents).bit_count()
+                if count:
+                    counts[name][value] = count
+        return counts
+
+    def ranked(
+        self, clauses: list[list[tuple[Option, int]]], matched: int, skip: int, count: int
+    ) -> list[int]:
+        """``count`` of the matches, best first, after the first ``skip``: by the weight of the
+        options each matched through (summed), then calling order, then index order."""
+        groups = {0.0: matched}
+        for options in clauses:
+            for option, bits in options:
+                bits &= matched
+                if not bits:
+                    continue
+                split: dict[float, int] = {}
+                for weight, members in groups.items():
+                    inside = members & bits
+                    if inside:
+                        key = round(weight + option.weight, 3)
+                        split[key] = split.get(key, 0) | inside
+                    outside = members & ~bits
+                    if outside:
+                        split[weight] = split.get(weight, 0) | outside
+                groups = split
+        page: list[int] = []
+        for _, members in sorted(groups.items(), reverse=True):
+            for _, ordered in self.orders():
+                bits = members & ordered
+                if not bits:
+                    continue
+                size = bits.bit_count()
+                if skip >= size:
+                    skip -= size
+                    continue
+                page += docnums_of(bits, skip, count - len(page))
+                skip = 0
+                if len(page) >= count:
+                    return page
+        return page
 
 
 # --- the index -------------------------------------------------------------------------------
@@ -257,8 +510,8 @@ class SearchIndex:
         self._lock = threading.RLock()
         self._index = None
         self._searcher = None
-        self._filter_cache: dict[tuple[str, str], object] = {}
-        self._schedule_cache: tuple[int, object] | None = None
+        self._view: View | None = None
+        self._segments: dict[str, SegmentSets] = {}
         self.broken = False
 
     # opening ---------------------------------------------------------------------------------
@@ -280,13 +533,37 @@ class SearchIndex:
     def searcher(self):  # type: ignore[no-untyped-def]
         with self._lock:
             ix = self._open()
-            if self._searcher is None:
-                self._searcher = ix.searcher(weighting=scoring.BM25F(B=0.0))
-            elif not self._searcher.up_to_date():
-                self._searcher = ix.searcher(weighting=scoring.BM25F(B=0.0))  # not refresh()
-                self._filter_cache = {}
-                self._schedule_cache = None
+            if self._searcher is None or not self._searcher.up_to_date():
+                self._searcher = ix.searcher()  # not refresh(): the old one may be in use
             return self._searcher
+
+    def view(self) -> View:
+        """The current searcher's view, made when the index changed; segments it shares with
+        the previous view keep their bit sets."""
+        searcher = self.searcher()
+        with self._lock:
+            if self._view is not None and self._view.searcher is searcher:
+                return self._view
+            kept: dict[str, SegmentSets] = {}
+            segments = []
+            for sub, offset in searcher.leaf_searchers():
+                reader = sub.reader()
+                if reader.segment() is None:  # an empty index has no segment
+                    continue
+                key = reader.segment().segment_id()
+                sets = self._segments.get(key)
+                if sets is None or sets.size != reader.doc_count_all():
+                    sets = SegmentSets(reader)
+                else:
+                    sets.reader = reader  # the same postings; its deletions are this reader's
+                kept[key] = sets
+                segments.append((sets, offset))
+            for key, gone in self._segments.items():
+                if kept.get(key) is not gone:
+                    SETS.forget(gone)
+            self._segments = kept
+            self._view = View(searcher, segments)
+            return self._view
 
     def readable(self) -> bool:
         """Whether the index on disk opens and reads afresh: a failed search on a readable
@@ -306,8 +583,10 @@ class SearchIndex:
         with self._lock:
             self._index = None
             self._searcher = None
-            self._filter_cache = {}
-            self._schedule_cache = None
+            self._view = None
+            for gone in self._segments.values():
+                SETS.forget(gone)
+            self._segments = {}
 
     # the cursor --------------------------------------------------------------------------------
 
@@ -465,49 +744,15 @@ class SearchIndex:
 
     # searching -----------------------------------------------------------------------------------
 
-    def _docs(self, searcher, fieldname: str, value: str):  # type: ignore[no-untyped-def]
-        key = (fieldname, value)
-        if key not in self._filter_cache:
-            self._filter_cache[key] = set(searcher.docs_for_query(Term(fieldname, value)))
-        return self._filter_cache[key]
-
-    def _open_now(self, searcher, now: datetime):  # type: ignore[no-untyped-def]
-        minute = int(now.timestamp() // 60)
-        if self._schedule_cache and self._schedule_cache[0] == minute:
-            return self._schedule_cache[1]
-        import json
-
-        open_docs: set[int] = set()
-        for raw in searcher.lexicon("schedule"):
-            key = raw.decode("utf-8")
-            if key == "always":
-                is_open = True
-            else:
-                time_zone, hours = json.loads(key)
-                is_open = availability(False, hours, time_zone, now).is_open
-            if is_open:
-                open_docs |= set(searcher.docs_for_query(Term("schedule", key)))
-        self._schedule_cache = (minute, open_docs)
-        return open_docs
-
     def search(self, request: SearchQuery, now: datetime) -> SearchResults:
-        searcher = self.searcher()
-        reader = searcher.reader()
-        query, words, message = build_query(
-            request.text, lambda field, word: reader.doc_frequency(field, word) > 0
-        )
-        if not 1 <= request.per_page <= MAX_PER_PAGE:
-            request = replace(request, per_page=max(1, min(request.per_page, MAX_PER_PAGE)))
+        view = self.view()
+        plan = plan_query(request.text, lambda word: view.has("main", word))
+        per_page = max(1, min(request.per_page, MAX_PER_PAGE))
         page = max(1, min(request.page, MAX_PAGE))
-        results = SearchResults([], 0, page, request.per_page, words=words, message=message)
-        if query is None:
-            if not request.has_filters:
-                return results
-            query = Every()
-        allowed = None
-        # Filters join the query as unscored terms: the intersection then skips through the
-        # smallest posting list instead of testing every match against a set.
-        required: list[Query] = []
+        results = SearchResults([], 0, page, per_page, words=plan.words, message=plan.message)
+        if not plan.clauses and not request.has_filters:
+            return results
+        matched = view.live
         for fieldname, value in (
             ("country", request.country),
             ("area", request.area),
@@ -515,140 +760,34 @@ class SearchIndex:
             ("round_the_clock", "yes" if request.only_24_7 else ""),
         ):
             if value:
-                required.append(ConstantScoreQuery(Term(fieldname, value), 0.0))
-        if required and not isinstance(query, Every):
-            query = And([query, *required])
-        elif required:
-            allowed = set.intersection(
-                *(self._docs(searcher, q.child.fieldname, q.child.text) for q in required)
-            )
+                matched &= dict(view.values(fieldname)).get(value, 0)
         if request.reachable_now:
-            docs = self._open_now(searcher, now)
-            allowed = docs if allowed is None else allowed & docs
-        # The best page only: a document's boost (primary first, then a 24/7 line) breaks
-        # ties between equal scores, so no sort over every match is needed.
-        if isinstance(query, Every) and allowed is not None:
-            return self._browse(searcher, allowed, results)
-        hits, _ = self._collect(searcher, query, allowed, page * request.per_page)
-        broad = query.estimate_size(searcher.reader()) > EXACT_COUNT_LIMIT
-        matched, count, counted = self._match_all(
-            searcher, query, allowed, COLLECT_TIME_LIMIT_S if broad else 10 * COLLECT_TIME_LIMIT_S
-        )
-        if counted:
-            results.total = count
-        else:  # a very broad search: the best matches found in time, and an upper estimate
-            estimate = query.estimate_size(searcher.reader())
-            results.total, results.estimated = max(estimate, count), True
-        last_page = max(1, -(-results.total // request.per_page))
-        if page > last_page:
-            results.page = page = last_page
-            hits, _ = self._collect(searcher, query, allowed, page * request.per_page)
-        if matched is not None:
-            results.facets = self._facets(searcher, None, matched)
-        ids = [hit["id"] for hit in hits[(page - 1) * request.per_page : page * request.per_page]]
-        if words:
-            results.expanded = expansions(query, searcher, words)
-        results.contacts = self.load(ids)
-        return results
-
-    def _browse(self, searcher, allowed, results: SearchResults) -> SearchResults:  # type: ignore[no-untyped-def]
-        """Filters without words: the filtered contacts in index order (calling order)."""
-        reader = searcher.reader()
-        matched = sorted(docnum for docnum in allowed if not reader.is_deleted(docnum))
-        results.total = len(matched)
-        last_page = max(1, -(-results.total // results.per_page))
-        results.page = min(results.page, last_page)
-        start = (results.page - 1) * results.per_page
-        if results.total <= FACET_LIMIT:
-            results.facets = self._facets(searcher, None, matched)
-        ids = [
-            searcher.stored_fields(docnum)["id"]
-            for docnum in matched[start : start + results.per_page]
-        ]
-        results.contacts = self.load(ids)
+            matched &= view.open_now(now)
+        clauses: list[list[tuple[Option, int]]] = []
+        expanded: set[str] = set()
+        for clause in plan.clauses:
+            if not matched:
+                break
+            options = [(option, view.option(option, expanded)) for option in clause.options]
+            either = 0
+            for _, bits in options:
+                either |= bits
+            matched &= either
+            clauses.append(options)
+        results.total = matched.bit_count()
+        results.page = page = min(page, max(1, -(-results.total // per_page)))
+        results.facets = view.facets(matched)
+        results.expanded = expanded
+        docnums = view.ranked(clauses, matched, (page - 1) * per_page, per_page)
+        stored = view.searcher.stored_fields
+        results.contacts = self.load([stored(docnum)["id"] for docnum in docnums])
         return results
 
     @staticmethod
-    def load(ids: list[str]) -> list[Contact]:
-        """The contacts of a page of results, in the order given."""
-        by_id = contacts_by(Contact.public_id, ids) if ids else {}
+    def load(ids: list[str]) -> list[ContactRecord]:
+        """The contacts of a page of results, in the order given, as plain records."""
+        by_id = contact_records(ids) if ids else {}
         return [by_id[public_id] for public_id in ids if public_id in by_id]
-
-    @staticmethod
-    def _match_all(searcher, query: Query, allowed, budget_s: float):  # type: ignore[no-untyped-def]
-        """Count the matches by walking the matchers (cheaper than Whoosh's docs_for_query for
-        intersections); keep their numbers for the counts when there are few. Gives up after
-        ``budget_s``: (numbers or None, count so far, finished)."""
-        deadline = time.perf_counter() + budget_s
-        found: list[int] = []
-        count = 0
-        for sub, offset in searcher.leaf_searchers():
-            reader = sub.reader()
-            deletions = reader.has_deletions()
-            matcher = query.matcher(sub)
-            while matcher.is_active():
-                local = matcher.id()
-                docnum = offset + local
-                if (not deletions or not reader.is_deleted(local)) and (
-                    allowed is None or docnum in allowed
-                ):
-                    count += 1
-                    if count <= FACET_LIMIT:
-                        found.append(docnum)
-                matcher.next()
-                if not count & 255 and time.perf_counter() > deadline:
-                    return None, count, False
-        return (found if count <= FACET_LIMIT else None), count, True
-
-    def _collect(self, searcher, query: Query, allowed, limit: int):  # type: ignore[no-untyped-def]
-        """The top ``limit`` matches, within a time limit. Documents are indexed in calling
-        order (primaries, 24/7 lines first), so a search cut short still has the best ones."""
-        collector = searcher.collector(limit=limit, filter=allowed, terms=False)
-        if query.estimate_size(searcher.reader()) > EXACT_COUNT_LIMIT:
-            collector = TimeLimitCollector(
-                collector,
-                timelimit=COLLECT_TIME_LIMIT_S,
-                use_alarm=False,  # signals only work in the main thread; servers use others
-            )
-        try:
-            searcher.search_with_collector(query, collector)
-        except TimeLimit:
-            return collector.results(), False
-        return collector.results(), True
-
-    def _facets(self, searcher, query: Query | None, allowed) -> dict[str, dict[str, int]]:  # type: ignore[no-untyped-def]
-        """Counts per filter value among the matches, read from the index's columns."""
-        reader = searcher.reader()
-        columns = {
-            name: reader.column_reader(name)
-            for name in ("country", "area", "round_the_clock", "language_list")
-        }
-        counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
-        if query is None:
-            docnums = allowed
-        else:
-            docnums = searcher.search(query, limit=None, scored=False, filter=allowed).docs()
-        for docnum in docnums:
-            for name in ("country", "area", "round_the_clock"):
-                value = columns[name][docnum]
-                counts[name][value] = counts[name].get(value, 0) + 1
-            for code in columns["language_list"][docnum].split():
-                counts["languages"][code] = counts["languages"].get(code, 0) + 1
-        return counts
-
-
-def expansions(query: Query, searcher, words: list[str]) -> set[str]:  # type: ignore[no-untyped-def]
-    """The indexed words a typo was taken for (swaps and near spellings), to highlight too."""
-    found: set[str] = set()
-    asked = set(words)
-    for node in query.leaves():
-        if isinstance(node, FuzzyTerm):
-            for fieldname, text in node.existing_terms(searcher.reader(), expand=True):
-                if fieldname == "main":
-                    found.add(text.decode("utf-8") if isinstance(text, bytes) else text)
-        elif isinstance(node, Term) and node.fieldname == "main" and node.text not in asked:
-            found.add(node.text)
-    return found
 
 
 def contacts_by(column, values: list) -> dict:  # type: ignore[no-untyped-def]
@@ -759,7 +898,7 @@ def search_contacts(
         found.total,
         found.page,
         request.per_page,
-        words=[token.text for token in ANALYZER(text)][:MAX_WORDS],
+        words=words(text)[:MAX_WORDS],
         message=message,
         degraded=index is not None,
     )

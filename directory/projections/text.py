@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from ..text import fold
 
@@ -14,9 +15,7 @@ def joined(text: str) -> str:
     return fold(JOINERS.sub("", text or ""))
 
 
-def digit_runs(value: str) -> list[str]:
-    """A phone number's digits as overlapping three-digit groups, in order: a run of digits
-    typed as 448-2222, 767 448 or 7674482222 is a phrase of these groups. At most a thousand
-    such words exist, which keeps the index small."""
-    digits = "".join(char for char in value if char.isdigit())
-    return [digits[start : start + 3] for start in range(len(digits) - 2)]
+def phone_digits(value: str) -> str:
+    """A phone number's digits, in any script, as ASCII: "+1 (767) 448-2222" -> "17674482222".
+    A run typed as 448-2222, 767 448 or 7674482222 is found in them."""
+    return "".join(str(unicodedata.digit(char, 0)) for char in value or "" if char.isdigit())

@@ -6,6 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
 from ..text import words
 from .areas import AREAS
 from .countries import COUNTRIES
@@ -48,31 +51,12 @@ class Vocabulary:
                     found |= values
         if not found and len(token) >= 4:
             distance = 2 if len(token) >= 8 else 1
-            for word, values in table.items():
-                if (
-                    abs(len(word) - len(token)) <= distance
-                    and typo_distance(word, token, distance) <= distance
-                ):
-                    found |= values
+            near = process.extract(
+                token, list(table), scorer=OSA.distance, score_cutoff=distance, limit=None
+            )
+            for word, _edits, _position in near:
+                found |= table[word]
         return found
-
-
-def typo_distance(a: str, b: str, limit: int) -> int:
-    """Edits between two words, a swap of neighbours counting as one (Damerau); stops early
-    past ``limit``."""
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, start=1):
-        current = [i] + [0] * len(b)
-        for j, char_b in enumerate(b, start=1):
-            cost = 0 if char_a == char_b else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        if min(current) > limit:
-            return limit + 1
-        previous2, previous = previous, current
-    return previous[-1]
 
 
 @lru_cache(maxsize=1)

@@ -1,24 +1,30 @@
-"""Text analysis and query building: pure functions, no index and no database."""
+"""Text analysis and query planning: pure functions, no index and no database."""
 
 from __future__ import annotations
 
 import pytest
-from whoosh.query import And, FuzzyTerm, Or, Phrase, Prefix, Query, Term
 
-from directory.projections.search import (
+from directory.projections.query import (
+    AREA,
+    COUNTRY,
+    DIGITS,
+    EXACT,
     MAX_QUERY_CHARACTERS,
     MAX_WORDS,
-    build_query,
+    PREFIX,
+    TYPO,
+    Plan,
     clean_text,
-    transpositions,
+    plan_query,
 )
-from directory.projections.text import digit_runs, joined
+from directory.projections.search import ANALYZER
+from directory.projections.text import joined, phone_digits
 from directory.reference import AREAS, COUNTRIES
 from directory.text import fold, words
 
-TEXT_FIELDS = {"main", "other", "digits"}  # these carry the words of the text
-# these carry only values of the reference data that a word of the text named
-NAMED = {"country": {c.code for c in COUNTRIES}, "area": {a.slug for a in AREAS}}
+# a word's own options; and those naming a value of the reference data
+WORD_FIELDS = {(EXACT, "main"), (EXACT, "other"), (PREFIX, "main"), (TYPO, "main")}
+NAMED = {COUNTRY: {c.code for c in COUNTRIES}, AREA: {a.slug for a in AREAS}}
 
 
 @pytest.mark.parametrize(
@@ -74,29 +80,22 @@ def test_joined_writes_names_as_people_type_them(name: str, together: str) -> No
     assert joined(name) == together
 
 
-def windows(digits: str) -> list[str]:
-    return [digits[start : start + 3] for start in range(len(digits) - 2)]
+@pytest.mark.parametrize(
+    ("number", "digits"),
+    [
+        ("+1 (767) 448-2222", "17674482222"),
+        ("ext. 12", "12"),
+        ("", ""),
+        ("０８００ ١٢٣", "0800123"),  # full-width and Arabic-Indic digits
+    ],
+)
+def test_phone_digits_are_the_digits_in_ascii(number: str, digits: str) -> None:
+    assert phone_digits(number) == digits
 
 
-def test_digit_runs_cover_every_three_digits_in_a_row() -> None:
-    digits = "17674482222"
-    runs = digit_runs("+1 (767) 448-2222")
-    assert runs
-    assert all(run.isdigit() and len(run) >= 3 and run in digits for run in runs)
-    for window in windows(digits):  # 448-2222, 767 448 are searchable from these
-        assert any(run.startswith(window) for run in runs), window
-
-
-def test_digit_runs_of_too_few_digits_is_empty() -> None:
-    assert digit_runs("ext. 12") == []
-    assert digit_runs("") == []
-
-
-def test_transpositions_include_the_swap_and_skip_doubled_letters() -> None:
-    assert "jamaica" in transpositions("jamiaca")
-    assert "jamaica" in transpositions("ajmaica")
-    assert transpositions("aab") == ["aba"]  # swapping the two a's changes nothing
-    assert transpositions("a") == []
+def test_the_index_splits_text_as_queries_do() -> None:
+    text = "D'Aubigné, Hernández-Ruiz (São João) 24/7 ﬁre ＢＲ"
+    assert [token.text for token in ANALYZER(text)] == words(text)
 
 
 # --- clean_text ---------------------------------------------------------------------------------
@@ -117,35 +116,27 @@ def test_clean_text_cuts_long_text() -> None:
     assert len(text) == MAX_QUERY_CHARACTERS
 
 
-# --- build_query --------------------------------------------------------------------------------
+# --- plan_query ---------------------------------------------------------------------------------
 
 
-def leaves(query: Query) -> list[Query]:
-    """Every leaf, checking on the way that the only compound queries are And and Or."""
-    if isinstance(query, And | Or):
-        return [leaf for child in query.subqueries for leaf in leaves(child)]
-    return [query]
+def options(plan: Plan) -> list[tuple[str, str, str]]:
+    return [(o.kind, o.field, o.text) for clause in plan.clauses for o in clause.options]
 
 
-def assert_only_words(query: Query | None, tokens: list[str]) -> None:
-    """Only Term, Prefix and FuzzyTerm on the text fields, on the words of the text; and
-    Term on a country or area, for a code or slug of the reference data."""
-    if query is None:
-        return
-    allowed = set(tokens) | {swap for token in tokens for swap in transpositions(token)}
-    for leaf in leaves(query):
-        assert type(leaf) in (Term, Prefix, FuzzyTerm, Phrase), leaf
-        assert leaf.fieldname in TEXT_FIELDS | NAMED.keys(), leaf
-        if leaf.fieldname in NAMED:
-            assert type(leaf) is Term, leaf
-            assert leaf.text in NAMED[leaf.fieldname], leaf
-        elif leaf.fieldname == "digits":  # groups of the digits of a word
-            groups = leaf.words if isinstance(leaf, Phrase) else [leaf.text]
-            assert all(any(g in token for token in tokens) for g in groups), leaf
-            assert all(group.isdigit() for group in groups), leaf
-        else:
-            assert type(leaf) is not Phrase, leaf
-            assert leaf.text in allowed, leaf
+def assert_only_words(plan: Plan, tokens: list[str]) -> None:
+    """Every option is a word of the text on the text fields, its digits on the phones, or a
+    state or area of the reference data that a word names."""
+    for clause in plan.clauses:
+        for option in clause.options:
+            if option.kind in NAMED:
+                assert option.text in NAMED[option.kind], option
+            elif option.kind == DIGITS:
+                assert option.field == "phones" and option.text.isdigit(), option
+                assert any(option.text in token for token in tokens) or not tokens, option
+            else:
+                assert (option.kind, option.field) in WORD_FIELDS, option
+                assert option.text == clause.word, option
+        assert clause.word in tokens or (not tokens and clause.word.isdigit())
 
 
 HOSTILE = [
@@ -177,55 +168,63 @@ HOSTILE = [
 @pytest.mark.parametrize(("text", "tokens"), HOSTILE)
 @pytest.mark.parametrize("everything_known", [True, False])
 def test_query_syntax_is_only_words(text: str, tokens: list[str], everything_known: bool) -> None:
-    query, found, _message = build_query(text, lambda field, word: everything_known)
-    assert found == tokens
-    if not tokens:
-        assert query is None
-    else:
-        assert query is not None
-        assert_only_words(query, tokens)
+    plan = plan_query(text, lambda word: everything_known)
+    assert plan.words == tokens
+    assert [clause.word for clause in plan.clauses] == tokens
+    assert_only_words(plan, tokens)
 
 
 def test_nothing_to_search_is_said() -> None:
-    assert build_query("*** ???") == (None, [], "nothing_to_search")
-    assert build_query("   ") == (None, [], "")
-    assert build_query("") == (None, [], "")
+    assert plan_query("*** ???") == Plan((), [], "nothing_to_search")
+    assert plan_query("   ") == Plan((), [], "")
+    assert plan_query("") == Plan((), [], "")
 
 
-def test_every_word_is_required() -> None:
-    query, tokens, _ = build_query("defensa civil haiti")
-    assert isinstance(query, And)
-    assert len(query.subqueries) == len(tokens) == 3
+def test_every_word_is_a_clause() -> None:
+    plan = plan_query("defensa civil haiti")
+    assert [clause.word for clause in plan.clauses] == ["defensa", "civil", "haiti"]
 
 
 def test_the_last_word_is_a_prefix() -> None:
-    query, _, _ = build_query("protección ci", lambda field, word: True)
-    prefixes = [leaf for leaf in leaves(query) if isinstance(leaf, Prefix)]
-    assert [(leaf.fieldname, leaf.text) for leaf in prefixes] == [("main", "ci")]
+    plan = plan_query("protección ci", lambda word: True)
+    prefixes = [(field, text) for kind, field, text in options(plan) if kind == PREFIX]
+    assert prefixes == [("main", "ci")]
 
 
 def test_a_known_word_is_not_expanded_unless_it_is_the_last() -> None:
-    query, _, _ = build_query("jamaica haiti", lambda field, word: True)
-    first, _last = query.subqueries
-    assert all(isinstance(leaf, Term) for leaf in leaves(first))
+    first, _last = plan_query("jamaica haiti", lambda word: True).clauses
+    assert {option.kind for option in first.options} <= {EXACT, COUNTRY, AREA}
 
 
 def test_typos_are_tolerated_by_word_length() -> None:
-    query, _, _ = build_query("civl protecion xyz", lambda field, word: False)
-    fuzzy = {leaf.text: leaf.maxdist for leaf in leaves(query) if isinstance(leaf, FuzzyTerm)}
-    assert fuzzy == {"civl": 1, "protecion": 2}  # 3 letters: no typo tolerance
+    plan = plan_query("civl protecion xyz", lambda word: False)
+    typos = {o.text: o.distance for c in plan.clauses for o in c.options if o.kind == TYPO}
+    assert typos == {"civl": 1, "protecion": 2}  # 3 letters: no typo tolerance
 
 
-def test_a_swap_is_tried_as_a_word_of_its_own() -> None:
-    query, _, _ = build_query("jamiaca", lambda field, word: word == "jamaica")
-    terms = {(leaf.fieldname, leaf.text) for leaf in leaves(query) if type(leaf) is Term}
-    assert ("main", "jamaica") in terms
+def test_typos_in_three_words_at_most() -> None:
+    plan = plan_query("aaaa bbbb cccc dddd eeee", lambda word: False)
+    typos = [o.text for c in plan.clauses for o in c.options if o.kind == TYPO]
+    assert typos == ["aaaa", "bbbb", "cccc"]
 
 
 def test_very_long_words_are_matched_exactly() -> None:
     word = "a" * 40
-    query, _, _ = build_query(word, lambda field, w: False)
-    assert [type(leaf) for leaf in leaves(query)] == [Term]
+    plan = plan_query(word, lambda w: False)
+    assert {kind for kind, _, _ in options(plan)} == {EXACT}
+
+
+def test_state_and_area_names_become_their_values() -> None:
+    plan = plan_query("defensa civil haiti")
+    named = {(kind, text) for kind, _, text in options(plan) if kind in NAMED}
+    assert (COUNTRY, "HT") in named
+    assert (AREA, "disaster-response") in named
+
+
+def test_weights_put_the_main_text_above_the_state_above_the_notes() -> None:
+    plan = plan_query("haiti", lambda word: True)
+    weight = {(o.kind, o.field): o.weight for o in plan.clauses[0].options}
+    assert weight[(EXACT, "main")] > weight[(COUNTRY, "country")] > weight[(EXACT, "other")]
 
 
 @pytest.mark.parametrize(
@@ -237,48 +236,46 @@ def test_very_long_words_are_matched_exactly() -> None:
         ("+1 (767) 448-2222", "17674482222"),
         ("767.448.2222", "7674482222"),
         ("(767) 448", "767448"),
+        ("７６７ ４４８", "767448"),  # full-width digits
     ],
 )
 def test_phone_like_text_searches_the_digits(text: str, digits: str) -> None:
-    query, tokens, message = build_query(text)
-    assert (tokens, message) == ([], "")
-    found = leaves(query)
-    assert {leaf.fieldname for leaf in found} == {"digits"}
-    words = [word for leaf in found for word in getattr(leaf, "words", None) or [leaf.text]]
-    # every three digits in a row, in the order typed; from seven digits a phrase, so the
-    # groups must stand next to each other in the number
-    assert words == windows(digits)
-    assert isinstance(query, Phrase) == (len(digits) >= 7)
+    plan = plan_query(text)
+    assert (plan.words, plan.message) == ([], "")
+    assert options(plan) == [(DIGITS, "phones", digits)]
 
 
 def test_two_digits_are_not_a_phone_number() -> None:
-    query, tokens, _ = build_query("24")
-    assert tokens == ["24"]
-    assert all(leaf.fieldname != "digits" for leaf in leaves(query))
+    plan = plan_query("24")
+    assert plan.words == ["24"]
+    assert DIGITS not in {kind for kind, _, _ in options(plan)}
+
+
+def test_digits_among_words_search_the_phones_too() -> None:
+    plan = plan_query("call 767")
+    assert (DIGITS, "phones", "767") in options(plan)
 
 
 def test_long_text_is_cut_with_a_message() -> None:
-    text = "jamaica " * 100
-    query, tokens, message = build_query(text)
-    assert message == "too_long"
-    assert query is not None
-    assert tokens == ["jamaica"] * MAX_WORDS
+    plan = plan_query("jamaica " * 100)
+    assert plan.message == "too_long"
+    assert plan.words == ["jamaica"] * MAX_WORDS
 
 
 def test_more_than_eight_words_are_cut_with_a_message() -> None:
     text = "one two three four five six seven eight nine ten"
-    query, tokens, message = build_query(text)
-    assert message == "too_many_words"
-    assert tokens == text.split()[:MAX_WORDS]
-    assert len(query.subqueries) == MAX_WORDS
+    plan = plan_query(text)
+    assert plan.message == "too_many_words"
+    assert plan.words == text.split()[:MAX_WORDS]
+    assert len(plan.clauses) == MAX_WORDS
 
 
 def test_eight_words_are_fine() -> None:
-    _, tokens, message = build_query("one two three four five six seven eight")
-    assert (len(tokens), message) == (8, "")
+    plan = plan_query("one two three four five six seven eight")
+    assert (len(plan.words), plan.message) == (8, "")
 
 
 def test_control_characters_never_reach_the_query() -> None:
-    query, tokens, _ = build_query("haiti\x00\x1b[31m\u202ejamaica")
-    assert tokens == ["haiti", "31m", "jamaica"]
-    assert_only_words(query, tokens)
+    plan = plan_query("haiti\x00\x1b[31m\u202ejamaica")
+    assert plan.words == ["haiti", "31m", "jamaica"]
+    assert_only_words(plan, plan.words)

@@ -107,7 +107,7 @@ def test_a_typo_in_each_word(demo: Flask) -> None:
     assert critical
     found = search("critcal infrastucture")
     assert public_ids(critical) <= set(ids(found))
-    assert found.contacts[0].position_title == "Critical Infrastructure Coordinator"
+    assert "Critical Infrastructure" in found.contacts[0].position_title
     top = found.contacts[: len(critical)]
     assert {contact.area.slug for contact in top} == {"critical-infrastructure"}
 
