@@ -77,6 +77,7 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     CONTACTS_PER_PAGE = _env_int("CONTACTS_PER_PAGE", 50)
+    SEARCH_RESULTS_PER_PAGE = _env_int("SEARCH_RESULTS_PER_PAGE", 20)
     # Reverse proxies in front of the app (nginx: 1): their X-Forwarded-For and -Proto headers
     # are trusted, so that sign-in limits count the real client address.
     PROXY_COUNT = _env_int("PROXY_COUNT", 0)

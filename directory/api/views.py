@@ -198,11 +198,12 @@ def list_contacts():  # type: ignore[no-untyped-def]
     return response
 
 
-def _per_page() -> int:
+def _per_page(default: str = "CONTACTS_PER_PAGE") -> int:
+    """The ``per_page`` asked for, else the setting named ``default``."""
     raw = request.args.get("per_page", "")[:4]
     if raw.isdigit() and 0 < int(raw) <= MAX_PER_PAGE:
         return int(raw)
-    return current_app.config["CONTACTS_PER_PAGE"]
+    return current_app.config[default]
 
 
 @bp.route("/openapi.json", methods=["GET"])
@@ -259,7 +260,11 @@ HIGHLIGHTED = ("position_title", "holder_name", "organisation", "unit", "city")
 def search():  # type: ignore[no-untyped-def]
     """The search page's results as JSON: the same parameters, facets, highlighted fields."""
     wanted = read_search_request(
-        request.args, page_number(), _per_page(), member_states(), active_areas()
+        request.args,
+        page_number(),
+        _per_page("SEARCH_RESULTS_PER_PAGE"),
+        member_states(),
+        active_areas(),
     )
     found = run_search(wanted, now())
     results = []

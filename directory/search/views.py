@@ -120,7 +120,7 @@ def results():  # type: ignore[no-untyped-def]
     search = read_search_request(
         request.args,
         1 if preview else page_number(),
-        PREVIEW_SIZE if preview else current_app.config["CONTACTS_PER_PAGE"],
+        PREVIEW_SIZE if preview else current_app.config["SEARCH_RESULTS_PER_PAGE"],
         countries,
         areas,
     )

@@ -288,7 +288,7 @@ def test_an_empty_search_prompts_with_examples(viewer: FlaskClient) -> None:
 
 
 def test_pagination_keeps_the_words_and_the_filters(viewer: FlaskClient, search_app: Flask) -> None:
-    search_app.config["CONTACTS_PER_PAGE"] = 2
+    search_app.config["SEARCH_RESULTS_PER_PAGE"] = 2
     for i in range(5):
         create_contact(SYSTEM, contact_data(position_title=f"Officer {i}", rank=i + 1))
     create_contact(SYSTEM, contact_data(area="environmental-security", position_title="Officer x"))
