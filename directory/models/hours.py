@@ -73,6 +73,33 @@ def availability(
     return Availability(local_now, False, False, next_opening, None)
 
 
+def is_open_at(hours_24_7: bool, windows: list[dict], time_zone: str, now: datetime) -> bool:
+    """``availability(...).is_open`` alone, for lists: only the windows that began today or
+    yesterday (and may run past midnight) can be open now."""
+    if hours_24_7:
+        return True
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
+    wall_now = now.astimezone(zone(time_zone)).replace(tzinfo=None)
+    minute = wall_now.hour * 60 + wall_now.minute
+    today = wall_now.weekday()
+    yesterday = (today - 1) % 7
+    for window in windows:
+        days = window.get("days", [])
+        opens, closes = _minutes(window["opens"]), _minutes(window["closes"])
+        overnight = closes <= opens
+        if today in days and opens <= minute and (overnight or minute < closes):
+            return True
+        if overnight and yesterday in days and minute < closes:
+            return True
+    return False
+
+
+def _minutes(text: str) -> int:
+    hours, minutes = text.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
 def group_days(days: list[int]) -> list[tuple[int, int]]:
     """Runs of consecutive weekdays: [0,1,2,4] -> [(0, 2), (4, 4)]."""
     runs: list[tuple[int, int]] = []

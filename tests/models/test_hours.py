@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import random
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from directory.models.hours import availability, group_days
+from directory.models.hours import availability, group_days, is_open_at
 
 OFFICE = [{"days": [0, 1, 2, 3, 4], "opens": "08:00", "closes": "17:00"}]
 SPLIT = [
@@ -101,3 +102,25 @@ def test_unknown_zone_falls_back_to_utc() -> None:
 def test_group_days() -> None:
     assert group_days([4, 0, 1, 2, 6]) == [(0, 2), (4, 4), (6, 6)]
     assert group_days([]) == []
+
+
+def test_is_open_at_agrees_with_availability() -> None:
+    rng = random.Random(7)
+    zones = ["America/Jamaica", "America/Sao_Paulo", "America/Santiago", "UTC", "America/St_Johns"]
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    for _ in range(2000):
+        windows = []
+        for _ in range(rng.randint(0, 3)):
+            opens, closes = rng.randint(0, 47) * 30, rng.randint(0, 47) * 30
+            windows.append(
+                {
+                    "days": sorted(rng.sample(range(7), rng.randint(1, 7))),
+                    "opens": f"{opens // 60:02d}:{opens % 60:02d}",
+                    "closes": f"{closes // 60:02d}:{closes % 60:02d}",
+                }
+            )
+        zone_name = rng.choice(zones)
+        moment = start + timedelta(minutes=rng.randint(0, 365 * 24 * 60))
+        always = rng.random() < 0.1
+        expected = availability(always, windows, zone_name, moment).is_open
+        assert is_open_at(always, windows, zone_name, moment) == expected, (windows, moment)
