@@ -69,6 +69,7 @@ from bench.pages import (  # noqa: E402
     sign_in,
     write_rows,
 )
+from bench.throughput import CONNECTIONS, Throughput, measure_throughput  # noqa: E402
 from config import TestingConfig  # noqa: E402
 from directory import create_app  # noqa: E402
 from directory.extensions import db  # noqa: E402
@@ -77,7 +78,12 @@ from directory.models.base import utcnow  # noqa: E402
 from directory.models.hours import availability  # noqa: E402
 from directory.projections import search as search_module  # noqa: E402
 from directory.projections.documents import PHONE_KINDS, schedule_key, search_document  # noqa: E402
-from directory.projections.search import SearchIndex, SearchQuery, index_for_app  # noqa: E402
+from directory.projections.search import (  # noqa: E402
+    REBUILD_PROCESSES,
+    SearchIndex,
+    SearchQuery,
+    index_for_app,
+)
 from directory.projections.text import fold  # noqa: E402
 from directory.services.actors import Actor  # noqa: E402
 from directory.services.contacts import data_from_snapshot, snapshot, update_contact  # noqa: E402
@@ -98,6 +104,8 @@ LARGE_HTTP_P95_MS = 60.0  # through HTTP, at 100,000
 MAX_FTS5_RATIO = 1.5  # whoosh p95 / FTS5 p95, at 100,000
 EDIT_P95_MS = 250.0
 REBUILD_LARGE_S = 120.0
+THROUGHPUT_PER_S = 200.0  # through gunicorn, 2 sync workers, 16 connections, at 5,000
+THROUGHPUT_P99_MS = 150.0
 
 # --- multilingual data -------------------------------------------------------------------------
 
@@ -1088,6 +1096,7 @@ class SizeReport:
     edits: EditResult | None = None
     profiles: list[str] = field(default_factory=list)
     segments: int = 0
+    throughput: Throughput | None = None
 
 
 def build_app(folder: Path) -> Flask:
@@ -1133,7 +1142,7 @@ def run_size(size: int, args: argparse.Namespace, profile_this: bool) -> SizeRep
                     log(f"  {done[0]:>9,} indexed ({time.perf_counter() - started:.1f} s)")
 
             started = time.perf_counter()
-            index.rebuild(progress)
+            index.rebuild(progress, REBUILD_PROCESSES)  # as `flask search rebuild` does
             report.rebuild_s = time.perf_counter() - started
             report.segments = len(index.searcher().reader().leaf_readers())
             log(f"Whoosh rebuild: {report.rebuild_s:.1f} s ({report.segments} segment(s))")
@@ -1171,6 +1180,12 @@ def run_size(size: int, args: argparse.Namespace, profile_this: bool) -> SizeRep
                         client, setup.path, case, args.repeat, args.budget
                     )
                     log(f"  HTTP {case.label}: {http_results[position].cell()} ms")
+        if size == args.throughput_size:
+            paths = [http_url("/search", case) + "&partial=1" for case in cases]
+            log(f"  throughput: gunicorn and wrk for {args.throughput_seconds:g} s")
+            report.throughput = measure_throughput(
+                folder, paths, VIEWER_EMAIL, VIEWER_PASSWORD, args.throughput_seconds
+            )
         report.rows = [
             Row(case, whoosh, http, fts5)
             for case, whoosh, http, fts5 in zip(
@@ -1269,7 +1284,8 @@ def render(report: SizeReport) -> str:
     assert fts5 is not None
     lines.append(
         f"  build: generate {report.generate_s:.1f} s; Whoosh rebuild {report.rebuild_s:.1f} s "
-        f"({report.segments} segment(s)) {verdict(report.rebuild_s, rebuild_target)}"
+        f"({REBUILD_PROCESSES} process(es), {report.segments} segment(s)) "
+        f"{verdict(report.rebuild_s, rebuild_target)}"
         + (f" (target < {REBUILD_LARGE_S:g} s)" if rebuild_target else "")
         + f"; of which documents from the database ~{fts5.documents_s:.1f} s (measured apart); "
         f"FTS5 insert+optimize {fts5.insert_s:.1f} s (+ the same documents)"
@@ -1286,11 +1302,34 @@ def render(report: SizeReport) -> str:
         )
         misses += edit_verdict == "MISS"
     misses += verdict(report.rebuild_s, rebuild_target) == "MISS"
+    if report.throughput is not None:
+        line, missed = throughput_line(report.throughput)
+        lines.append(line)
+        misses += missed
     lines.append(f"  {misses} MISS(es) at this size")
     for profile in report.profiles:
         lines.append("")
         lines.append(profile)
     return "\n".join(lines)
+
+
+def throughput_line(result: Throughput) -> tuple[str, int]:
+    """The throughput's line and how many of its targets it missed."""
+    if result.note:
+        return f"  throughput: {result.note}", 0
+    p99 = result.latency_ms.get("99%", math.nan)
+    rate_verdict = "PASS" if result.per_second >= THROUGHPUT_PER_S else "MISS"
+    p99_verdict = verdict(p99, THROUGHPUT_P99_MS)
+    latency = ", ".join(f"p{label[:-1]} {value:.1f}" for label, value in result.latency_ms.items())
+    line = (
+        f"  throughput (gunicorn -w 2 sync, wrk -c{CONNECTIONS} for {result.seconds:g} s, "
+        f"{result.path} over the {result.paths} queries): {result.per_second:.1f} searches/s "
+        f"{rate_verdict} (target >= {THROUGHPUT_PER_S:g}); latency ms {latency}; p99 "
+        f"{p99_verdict} (target < {THROUGHPUT_P99_MS:g}); {result.requests:,} requests, "
+        f"{result.not_ok} not 2xx/3xx"
+        + (f", socket errors {result.socket_errors}" if result.socket_errors else "")
+    )
+    return line, (rate_verdict == "MISS") + (p99_verdict == "MISS") + (result.not_ok > 0)
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -1302,10 +1341,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--sizes",
         type=int,
         nargs="+",
-        default=[1_000, 10_000, 100_000],
+        default=[1_000, 5_000, 10_000, 100_000],
         metavar="N",
         help="numbers of contacts to generate, one fresh database each "
-        "(default: 1000 10000 100000)",
+        "(default: 1000 5000 10000 100000)",
     )
     parser.add_argument(
         "--repeat",
@@ -1329,6 +1368,21 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--skip-http", action="store_true", help="do not time the queries through HTTP"
+    )
+    parser.add_argument(
+        "--throughput-size",
+        type=int,
+        default=SMALL_SIZE,
+        metavar="N",
+        help="at this size (one of --sizes), serve with gunicorn and load with wrk "
+        f"(default: {SMALL_SIZE}; 0: never)",
+    )
+    parser.add_argument(
+        "--throughput-seconds",
+        type=float,
+        default=20.0,
+        metavar="SECONDS",
+        help="how long wrk loads the server, after a 5 s warm-up (default: 20)",
     )
     parser.add_argument(
         "--profile",
@@ -1363,7 +1417,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"sizes are held to the {LARGE_SIZE:,} targets (p95 < {LARGE_P95_MS:g} ms in process, "
         f"< {LARGE_HTTP_P95_MS:g} ms HTTP); ratio Whoosh/FTS5 p95 <= {MAX_FTS5_RATIO:g} and "
         f"rebuild < {REBUILD_LARGE_S:g} s at {LARGE_SIZE:,}; edit to searchable p95 < "
-        f"{EDIT_P95_MS:g} ms everywhere"
+        f"{EDIT_P95_MS:g} ms everywhere; at {SMALL_SIZE:,} through gunicorn (2 sync workers, "
+        f"{CONNECTIONS} connections) >= {THROUGHPUT_PER_S:g} searches/s with p99 < "
+        f"{THROUGHPUT_P99_MS:g} ms"
     )
     return 0
 

@@ -28,7 +28,6 @@ from flask import current_app
 from rapidfuzz import process as fuzzy_process
 from rapidfuzz.distance import OSA
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 from whoosh import index as whoosh_index
 from whoosh.analysis import Token, Tokenizer
 from whoosh.columns import NumericColumn, VarBytesColumn
@@ -40,7 +39,7 @@ from ..models import Change, Contact, ContactStatus, Entity
 from ..models.hours import availability
 from ..models.records import ContactRecord
 from ..services.paging import Page
-from ..services.records import contact_records
+from ..services.records import contact_records, contact_records_by_id
 from ..text import words
 from .documents import search_document
 from .query import (
@@ -256,27 +255,26 @@ class SegmentSets:
         at = bisect.bisect_left(texts, text)
         return at < len(texts) and texts[at] == text
 
-    def completions(self, fieldname: str, prefix: str) -> list[str]:
-        """The words beginning with ``prefix``, the most frequent first, at most 64."""
+    def completions(self, fieldname: str, prefix: str) -> list[tuple[str, int, int]]:
+        """(word, 0, documents) of the words beginning with ``prefix``: the 64 most frequent."""
         texts, counts = self.terms(fieldname)
         start = bisect.bisect_left(texts, prefix)
         end = bisect.bisect_left(texts, prefix + "\U0010ffff", start)
-        if end - start <= MAX_PREFIX_TERMS:
-            return texts[start:end]
-        ranked = sorted(range(start, end), key=lambda at: -counts[at])[:MAX_PREFIX_TERMS]
-        return [texts[at] for at in ranked]
+        ranked = range(start, end)
+        if end - start > MAX_PREFIX_TERMS:
+            ranked = sorted(ranked, key=lambda at: -counts[at])[:MAX_PREFIX_TERMS]
+        return [(texts[at], 0, counts[at]) for at in ranked]
 
-    def near(self, fieldname: str, word: str, distance: int) -> list[str]:
-        """Words within ``distance`` edits of ``word`` (a swap of neighbours is one), with the
-        same first letter and not the word itself: the nearest and most frequent first."""
+    def near(self, fieldname: str, word: str, distance: int) -> list[tuple[str, int, int]]:
+        """(word, edits, documents) of the words within ``distance`` edits of ``word`` (a swap
+        of neighbours is one), with the same first letter and not the word itself."""
         texts, counts = self.terms(fieldname)
         start = bisect.bisect_left(texts, word[0])
         end = bisect.bisect_left(texts, word[0] + "\U0010ffff", start)
         found = fuzzy_process.extract(
             word, texts[start:end], scorer=OSA.distance, score_cutoff=distance, limit=None
         )
-        found.sort(key=lambda match: (match[1], -counts[start + match[2]]))
-        return [text for text, edits, _ in found if edits > 0][:MAX_TYPO_TERMS]
+        return [(text, edits, counts[start + at]) for text, edits, at in found if edits > 0]
 
     def phones(self) -> tuple[str, list[int]]:
         """All phone digits in one text, and where each document's part of it begins."""
@@ -388,26 +386,36 @@ class View:
         """The documents an option of a clause matches."""
         if option.kind == DIGITS:
             return self._combine(lambda segment: segment.with_digits(option.text))
-        if option.kind == PREFIX:
+        if option.kind in (PREFIX, TYPO):
+            words = self.expand(option)
+            if option.kind == TYPO:
+                expanded.update(words)
 
-            def completed(segment: SegmentSets) -> int:
+            def either(segment: SegmentSets) -> int:
                 bits = 0
-                for text in segment.completions(option.field, option.text):
-                    bits |= segment.postings(option.field, text)
+                for text in words:
+                    if segment.has(option.field, text):
+                        bits |= segment.postings(option.field, text)
                 return bits
 
-            return self._combine(completed)
-        if option.kind == TYPO:
-
-            def misspelt(segment: SegmentSets) -> int:
-                bits = 0
-                for text in segment.near(option.field, option.text, option.distance):
-                    expanded.add(text)
-                    bits |= segment.postings(option.field, text)
-                return bits
-
-            return self._combine(misspelt)
+            return self._combine(either)
         return self.term(option.field, option.text)  # EXACT, COUNTRY, AREA
+
+    def expand(self, option: Option) -> list[str]:
+        """The words an unfinished word (its 64 most frequent completions) or a misspelt one
+        (its 32 nearest spellings, the most frequent first) stands for, in the whole index."""
+        found: dict[str, tuple[int, int]] = {}
+        for segment, _ in self.segments:
+            if option.kind == PREFIX:
+                candidates = segment.completions(option.field, option.text)
+            else:
+                candidates = segment.near(option.field, option.text, option.distance)
+            for text, edits, documents in candidates:
+                _, before = found.get(text, (edits, 0))
+                found[text] = (edits, before + documents)
+        limit = MAX_PREFIX_TERMS if option.kind == PREFIX else MAX_TYPO_TERMS
+        ranked = sorted(found, key=lambda text: (found[text][0], -found[text][1], text))
+        return ranked[:limit]
 
     def values(self, fieldname: str) -> list[tuple[str, int]]:
         """Each value of a filter field (few: states, areas, languages, schedules) and its
@@ -648,7 +656,7 @@ class SearchIndex:
         written = 0
         for start in range(0, len(public_ids), 500):
             chunk = public_ids[start : start + 500]
-            contacts = contacts_by(Contact.public_id, chunk)
+            contacts = contact_records(chunk)
             for public_id in chunk:
                 contact = contacts.get(public_id)
                 if contact is None or contact.status != ContactStatus.ACTIVE.value:
@@ -689,14 +697,13 @@ class SearchIndex:
         try:
             for start in range(0, len(ids), 1000):
                 chunk = ids[start : start + 1000]
-                loaded = contacts_by(Contact.id, chunk)
+                loaded = contact_records_by_id(chunk)
                 for contact_id in chunk:
                     if contact_id in loaded:
                         writer.add_document(**search_document(loaded[contact_id]))
                 count += len(loaded)
                 if progress:
                     progress(len(chunk))
-                db.session.expunge_all()
             writer.commit()
         except BaseException:
             writer.cancel()
@@ -788,12 +795,6 @@ class SearchIndex:
         """The contacts of a page of results, in the order given, as plain records."""
         by_id = contact_records(ids) if ids else {}
         return [by_id[public_id] for public_id in ids if public_id in by_id]
-
-
-def contacts_by(column, values: list) -> dict:  # type: ignore[no-untyped-def]
-    """Contacts (with their channels) whose ``column`` is one of ``values``, keyed by it."""
-    statement = select(Contact).where(column.in_(values)).options(selectinload(Contact.channels))
-    return {getattr(contact, column.key): contact for contact in db.session.scalars(statement)}
 
 
 def _remove_abandoned_builds(path: Path) -> None:

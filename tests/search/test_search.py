@@ -14,6 +14,7 @@ from directory.extensions import db
 from directory.models import Change, Contact, ContactStatus
 from directory.models.hours import availability
 from directory.projections.search import (
+    MAX_PREFIX_TERMS,
     SearchQuery,
     SearchResults,
     check_index,
@@ -466,3 +467,19 @@ def test_a_phone_search_does_not_find_a_neighbouring_number(
     other = create_contact(Actor.system("tests"), neighbour)
     assert ids(search("448-2221")) == [other.public_id]
     assert ids(search("448-2222")) == [extras["dominica-phone"]]
+
+
+def test_an_unfinished_word_stands_for_its_most_frequent_completions(writable: Flask) -> None:
+    data = data_from_snapshot(snapshot(contact_by_key("BR-transportation-security-2")))
+    system = Actor.system("tests")
+    common = [
+        create_contact(system, dataclasses.replace(data, organisation=f"Zyqommon {n}")).public_id
+        for n in range(3)
+    ]
+    for n in range(MAX_PREFIX_TERMS + 10):  # more completions than a prefix stands for
+        create_contact(system, dataclasses.replace(data, organisation=f"Zyq{n:03d}rare"))
+    found = search("zyq")
+    assert set(common) <= set(ids(found))
+    assert found.total == MAX_PREFIX_TERMS + 2  # "zyqommon" (3 contacts) and 63 rare words
+    assert ids(search("zyq072rare")) != []  # each rare word is still found when typed out
+    assert check_index() == []
