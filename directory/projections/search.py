@@ -84,6 +84,7 @@ MAX_PAGE = 500
 MAX_PER_PAGE = 1000  # the page and the API ask for at most 100
 MAX_PREFIX_TERMS = 64  # an unfinished word stands for its 64 most frequent completions
 MAX_TYPO_TERMS = 32  # a misspelt word for its 32 nearest spellings
+ORDER_SETS = 64  # calling orders told apart when ranking (the 31st alternate and beyond share)
 CACHED_BYTES = 64 * 1024 * 1024  # posting bit sets kept per process, all segments together
 REBUILD_PROCESSES = max(1, min(2, os.cpu_count() or 1))
 WRITER_TIMEOUT_S = 20.0  # waiting for another process's writer; then the next catch-up applies it
@@ -304,12 +305,13 @@ class SegmentSets:
         return bits_of(found, self.size)
 
     def orders(self) -> dict[int, int]:
-        """Calling order (with 24/7 first) -> the documents that have it."""
+        """Calling order (with 24/7 first) -> the documents that have it. Orders from the
+        64th on share one set: among them, index order (calling order too) decides."""
         if self._orders is None:
             with self._lock:
                 by_order: dict[int, list[int]] = {}
                 for docnum, order in enumerate(self.reader.column_reader("calling_order")):
-                    by_order.setdefault(order, []).append(docnum)
+                    by_order.setdefault(min(order, ORDER_SETS - 1), []).append(docnum)
                 self._orders = {
                     order: bits_of(docnums, self.size) for order, docnums in by_order.items()
                 }
