@@ -69,7 +69,7 @@ def _records(statement, values: list) -> dict[int, ContactRecord]:  # type: igno
     countries, areas = reference_records()
     connection = db.session.connection()
     by_id: dict[int, ContactRecord] = {}
-    for *row, email in connection.execute(statement, {"values": values}):
+    for *row, email in connection.execute(statement, {"values": values}).all():
         record = ContactRecord(CONTACT_KEYS, row, None, None)
         if record.country_code not in countries or record.area_id not in areas:  # type: ignore[attr-defined]
             countries, areas = reference_records(refresh=True)
@@ -78,6 +78,7 @@ def _records(statement, values: list) -> dict[int, ContactRecord]:  # type: igno
         record.verified_by = VerifierRecord(email) if email is not None else None
         by_id[record.id] = record  # type: ignore[attr-defined]
     if by_id:
-        for contact_id, *channel in connection.execute(CHANNELS_OF, {"contact_ids": list(by_id)}):
+        channels = connection.execute(CHANNELS_OF, {"contact_ids": list(by_id)}).all()
+        for contact_id, *channel in channels:
             by_id[contact_id].channels.append(ChannelRecord(*channel))
     return by_id

@@ -11,7 +11,7 @@ from directory.projections.search import BitSetCache, bits_of, docnums_of
 
 @pytest.mark.parametrize("seed", range(20))
 def test_a_page_of_a_set_is_a_slice_of_its_sorted_numbers(seed: int) -> None:
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - reproducible cases, not secrets
     size = rng.choice([1, 7, 8, 9, 64, 1000, 100_000])
     docnums = sorted(rng.sample(range(size), rng.randint(0, min(size, 500))))
     bits = bits_of(docnums, size)
