@@ -592,10 +592,11 @@ class DbClock:
 @contextmanager
 def db_timed(clock: DbClock) -> Iterator[None]:
     """Time the page's contact rows: SearchIndex.load is the search's one database read."""
-    original = SearchIndex.load
+    original = SearchIndex.__dict__["load"]  # the staticmethod itself, to put back as it was
+    load = original.__func__
 
     def timed_load(ids: list[str]) -> Any:
-        return clock.timed(lambda: original(ids))
+        return clock.timed(lambda: load(ids))
 
     SearchIndex.load = staticmethod(timed_load)  # type: ignore[method-assign, assignment]
     try:

@@ -286,6 +286,19 @@ def empty_toc(folder: Path) -> None:
         toc.write_bytes(b"")
 
 
+def built_by_an_earlier_version(folder: Path) -> None:
+    """A sound index with other fields, as an upgrade finds the one the last version built."""
+    from whoosh import fields
+    from whoosh import index as whoosh_index
+
+    shutil.rmtree(folder)
+    folder.mkdir()
+    old = fields.Schema(id=fields.ID(stored=True, unique=True), digits=fields.TEXT())
+    writer = whoosh_index.create_in(str(folder), old).writer()
+    writer.add_document(id="old", digits="767 448")
+    writer.commit()
+
+
 @pytest.fixture
 def leaky_whoosh(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
     """Whoosh leaves a file open when it cannot read one (the TOC, an empty segment); the log
@@ -318,6 +331,7 @@ def wait_for_rebuild() -> None:
         empty_toc,
         garbage_toc,
         empty_segment,
+        built_by_an_earlier_version,
     ],
 )
 def test_a_broken_index_is_detected_and_rebuilt(
