@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
@@ -27,7 +28,9 @@ def parse_hhmm(text: str) -> time:
     return value
 
 
+@lru_cache(maxsize=1024)
 def zone(name: str) -> ZoneInfo:
+    """The zone of an IANA name, UTC when unknown; kept: a list of cards asks for each card's."""
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):

@@ -226,6 +226,7 @@ class SegmentSets:
         self._terms: dict[str, tuple[list[str], list[int]]] = {}
         self._phones: tuple[str, list[int]] | None = None
         self._orders: dict[int, int] | None = None
+        self._public_ids: dict[int, str] = {}
         self._lock = threading.Lock()
 
     def postings(self, fieldname: str, text: str) -> int:
@@ -276,6 +277,13 @@ class SegmentSets:
             word, texts[start:end], scorer=OSA.distance, score_cutoff=distance, limit=None
         )
         return [(text, edits, counts[start + at]) for text, edits, at in found if edits > 0]
+
+    def public_id(self, docnum: int) -> str:
+        """The public id of one of the segment's documents (read once, then kept)."""
+        found = self._public_ids.get(docnum)
+        if found is None:
+            found = self._public_ids[docnum] = self.reader.stored_fields(docnum)["id"]
+        return found
 
     def phones(self) -> tuple[str, list[int]]:
         """All phone digits in one text, and where each document's part of it begins."""
@@ -380,6 +388,12 @@ class View:
 
     def term(self, fieldname: str, text: str) -> int:
         return self._combine(lambda segment: segment.postings(fieldname, text))
+
+    def public_id(self, docnum: int) -> str:
+        for segment, offset in reversed(self.segments):
+            if docnum >= offset:
+                return segment.public_id(docnum - offset)
+        raise IndexError(docnum)
 
     def has(self, fieldname: str, text: str) -> bool:
         return any(segment.has(fieldname, text) for segment, _ in self.segments)
@@ -788,8 +802,7 @@ class SearchIndex:
         results.facets = view.facets(matched)
         results.expanded = expanded
         docnums = view.ranked(clauses, matched, (page - 1) * per_page, per_page)
-        stored = view.searcher.stored_fields
-        results.contacts = self.load([stored(docnum)["id"] for docnum in docnums])
+        results.contacts = self.load([view.public_id(docnum) for docnum in docnums])
         return results
 
     @staticmethod

@@ -55,6 +55,7 @@ def filter_groups(
     q = search.query
     facets = found.facets or {}
     counted = bool(facets)
+    language = lang()
 
     def options(name: str, facet: str, values: list[tuple[str, str]], chosen: str) -> list[Option]:
         counts = facets.get(facet, {})
@@ -79,11 +80,13 @@ def filter_groups(
         ),
         FilterGroup(
             _("Mandate area"),
-            options("area", "area", [(a.slug, name_of(a)) for a in areas], q.area),
+            options("area", "area", [(a.slug, a.name(language)) for a in areas], q.area),
         ),
         FilterGroup(
             _("Member state"),
-            options("country", "country", [(c.code, name_of(c)) for c in countries], q.country),
+            options(
+                "country", "country", [(c.code, c.name(language)) for c in countries], q.country
+            ),
         ),
         FilterGroup(
             _("Language spoken"),
