@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from ..models import ChannelKind, Contact
-from .text import joined, phone_digits
+from .text import PHONE_SEPARATOR, joined, phone_digits
 
 PHONE_KINDS = {kind.value for kind in ChannelKind if kind.is_phone}
 
@@ -47,8 +47,7 @@ def search_document(contact: Contact) -> dict[str, Any]:
         *(c.label for c in contact.channels),
         *(c.value for c in contact.channels if c.kind not in PHONE_KINDS and c.kind != "email"),
     ]
-    # Each number's digits, "|" between numbers, so that a run of digits never spans two.
-    phones = "|".join(
+    phones = PHONE_SEPARATOR.join(
         phone_digits(channel.value) for channel in contact.channels if channel.kind in PHONE_KINDS
     )
     return {

@@ -52,6 +52,7 @@ from .query import (
     clean_text,
     plan_query,
 )
+from .text import PHONE_SEPARATOR
 
 __all__ = ["MAX_QUERY_CHARACTERS", "SearchIndex", "SearchQuery", "SearchResults", "clean_text"]
 
@@ -89,7 +90,6 @@ CACHED_BYTES = 64 * 1024 * 1024  # posting bit sets kept per process, all segmen
 REBUILD_PROCESSES = max(1, min(2, os.cpu_count() or 1))
 WRITER_TIMEOUT_S = 20.0  # waiting for another process's writer; then the next catch-up applies it
 FACETS = ("country", "area", "languages", "round_the_clock")
-PHONE_SEPARATOR = "|"  # between two numbers in a segment's phone text: no run spans two
 
 
 class IndexSchemaChanged(Exception):

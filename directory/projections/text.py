@@ -7,6 +7,7 @@ import unicodedata
 
 from ..text import fold
 
+PHONE_SEPARATOR = "|"  # between two numbers' digits: a run of digits never spans two
 JOINERS = re.compile(r"['’‘`´\-‐‑‒–—.\s]+")
 
 
