@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -227,15 +229,25 @@ def ldap_sync_command(dry_run: bool, follow: bool, interval: float | None) -> No
         config = current_app.config
         every = interval or config["LDAP_FOLLOW_INTERVAL_MS"] / 1000
         click.echo(f"Following the change log into {settings.url} (Ctrl-C stops).", err=True)
+        # Ctrl-C and a service manager's SIGTERM end the loop between two changes, never in the
+        # middle of one; set here, not inherited (a parent that ignores SIGINT passes that on).
+        stop = threading.Event()
+        previous = {
+            number: signal.signal(number, lambda *_: stop.set())
+            for number in (signal.SIGINT, signal.SIGTERM)
+        }
         try:
             follow_changes(
                 settings,
                 interval=every,
                 retry_max=float(config["LDAP_RETRY_MAX_SECONDS"]),
+                stop=stop,
                 report=lambda line: click.echo(line, err=True),
             )
-        except KeyboardInterrupt:
-            click.echo("Stopped.", err=True)
+        finally:
+            for number, handler in previous.items():
+                signal.signal(number, handler)
+        click.echo("Stopped.", err=True)
         return
 
     with contextlib.ExitStack() as stack:

@@ -380,8 +380,18 @@ def test_export_then_slapadd_is_the_fast_first_load(
     assert "0 added, 0 modified, 0 deleted, 2 unchanged" in sync(runner)
 
 
+def ignore_ctrl_c() -> None:
+    """A parent that ignores SIGINT (a shell's background job, some runners) passes that on."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@pytest.mark.parametrize(
+    ("stop_with", "before_start"),
+    [(signal.SIGINT, ignore_ctrl_c), (signal.SIGTERM, None)],
+    ids=["ctrl-c, though inherited as ignored", "sigterm from a service manager"],
+)
 def test_the_follow_command_keeps_the_server_in_step_until_interrupted(
-    app: Flask, ldap_server: Slapd, ldap_base: str, tmp_path
+    app: Flask, ldap_server: Slapd, ldap_base: str, tmp_path, stop_with, before_start
 ) -> None:  # type: ignore[no-untyped-def]
     """`flask ldap sync --follow` as a service runs it: its own process, its own settings."""
     first = create_contact(SYSTEM, contact_data())
@@ -404,6 +414,7 @@ def test_the_follow_command_keeps_the_server_in_step_until_interrupted(
         stderr=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
+        preexec_fn=before_start,  # one signal call in the child, before exec
     )
     try:
 
@@ -420,7 +431,7 @@ def test_the_follow_command_keeps_the_server_in_step_until_interrupted(
         second = create_contact(SYSTEM, contact_data("TT"))
         assert wait_for(second.public_id) < 5
     finally:
-        follower.send_signal(signal.SIGINT)
+        follower.send_signal(stop_with)
         _, errors = follower.communicate(timeout=20)
     assert follower.returncode == 0, errors
     assert "In step: 1 added" in errors
