@@ -23,7 +23,7 @@ from .highlight import highlight
 bp = Blueprint("search", __name__, url_prefix="/search")
 bp.app_template_filter("highlight")(highlight)
 
-EXAMPLES = ("protección civil", "Jamaica", "coast guard", "duty officer", "876 906")
+EXAMPLES = ("protección civil", "Jamaica", "maritime security", "duty officer", "876 523")
 PREVIEW_SIZE = 5  # results the home page shows as you type, before "See all"
 
 

@@ -21,6 +21,7 @@ from directory.projections.search import (
     index_for_app,
     search_contacts,
 )
+from directory.search.views import EXAMPLES
 from directory.services.actors import Actor
 from directory.services.browse import simple_search
 from directory.services.contacts import (
@@ -483,3 +484,8 @@ def test_an_unfinished_word_stands_for_its_most_frequent_completions(writable: F
     assert found.total == MAX_PREFIX_TERMS + 2  # "zyqommon" (3 contacts) and 63 rare words
     assert ids(search("zyq072rare")) != []  # each rare word is still found when typed out
     assert check_index() == []
+
+
+@pytest.mark.parametrize("text", EXAMPLES)
+def test_every_example_the_search_page_offers_finds_someone(demo: Flask, text: str) -> None:
+    assert search(text).total > 0
