@@ -21,7 +21,6 @@ Run by hand from the project folder:
 from __future__ import annotations
 
 import argparse
-import bisect
 import cProfile
 import json
 import math
@@ -52,8 +51,6 @@ import phonenumbers  # noqa: E402
 from flask import Flask  # noqa: E402
 from flask.testing import FlaskClient  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
-from rapidfuzz import process as fuzzy_process  # noqa: E402
-from rapidfuzz.distance import OSA  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 from sqlalchemy.orm import selectinload  # noqa: E402
 
@@ -83,7 +80,6 @@ from directory.projections.query import (  # noqa: E402
     MAX_TYPO_WORD,
     MAX_TYPO_WORDS,
     MIN_TYPO_WORD,
-    typo_distance,
 )
 from directory.projections.search import (  # noqa: E402
     MAX_TYPO_TERMS,
@@ -92,7 +88,7 @@ from directory.projections.search import (  # noqa: E402
     SearchQuery,
     index_for_app,
 )
-from directory.projections.text import fold  # noqa: E402
+from directory.projections.text import Lexicon, fold  # noqa: E402
 from directory.services.actors import Actor  # noqa: E402
 from directory.services.contacts import data_from_snapshot, snapshot, update_contact  # noqa: E402
 from directory.services.seed import seed_reference  # noqa: E402
@@ -833,7 +829,7 @@ def build_fts5(path: Path) -> Fts5Build:
     return Fts5Build(documents_s, time.perf_counter() - started)
 
 
-def fts5_match(text: str, vocabulary: Fts5Words | None = None) -> str | None:
+def fts5_match(text: str, vocabulary: Lexicon | None = None) -> str | None:
     """The FTS5 expression for the words, mirroring query.plan_query: the word in the main text
     or the notes, the last word as a prefix, digits in the phones, and with ``vocabulary`` the
     same typo tolerance (near spellings of a word the main text does not have)."""
@@ -861,46 +857,30 @@ def fts5_match(text: str, vocabulary: Fts5Words | None = None) -> str | None:
             and not vocabulary.has(token)
         ):
             typo_words += 1
-            options += [f'main : "{word}"' for word in vocabulary.near(token)]
+            near = sorted(vocabulary.near(token), key=lambda found: (found[1], -found[2], found[0]))
+            options += [f'main : "{word}"' for word, _, _ in near[:MAX_TYPO_TERMS]]
         clauses.append("(" + " OR ".join(options) + ")")
     return " AND ".join(clauses)
 
 
-class Fts5Words:
+def fts5_words(connection: sqlite3.Connection) -> Lexicon:
     """The words of the peer's main column (fts5vocab), to find near spellings in as the index
-    does: same first letter, optimal string alignment distance, the 32 nearest and most
-    frequent. Read once, when the peer opens (the index reads its word list once too)."""
-
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        connection.execute(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.words USING fts5vocab(main, fts, col)"
-        )
-        rows = connection.execute(
-            "SELECT term, doc FROM temp.words WHERE col = 'main' ORDER BY term"
-        ).fetchall()
-        self.texts = [term for term, _ in rows]
-        self.counts = [count for _, count in rows]
-
-    def has(self, word: str) -> bool:
-        at = bisect.bisect_left(self.texts, word)
-        return at < len(self.texts) and self.texts[at] == word
-
-    def near(self, word: str) -> list[str]:
-        start = bisect.bisect_left(self.texts, word[0])
-        end = bisect.bisect_left(self.texts, word[0] + "\U0010ffff", start)
-        found = fuzzy_process.extract(
-            word, self.texts[start:end], scorer=OSA.distance,
-            score_cutoff=typo_distance(word), limit=None,
-        )  # fmt: skip
-        found = [(edits, -self.counts[start + at], text) for text, edits, at in found if edits]
-        return [text for _, _, text in sorted(found)[:MAX_TYPO_TERMS]]
+    does (projections/text.Lexicon). Read once, when the peer opens; the index reads its word
+    list once too."""
+    connection.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.words USING fts5vocab(main, fts, col)"
+    )
+    rows = connection.execute(
+        "SELECT term, doc FROM temp.words WHERE col = 'main' ORDER BY term"
+    ).fetchall()
+    return Lexicon([term for term, _ in rows], [count for _, count in rows])
 
 
 class Fts5Peer:
     def __init__(self, path: Path) -> None:
         self.connection = sqlite3.connect(path, check_same_thread=False)
         self._open: tuple[int, str] | None = None
-        self.words = Fts5Words(self.connection)
+        self.words = fts5_words(self.connection)
 
     def close(self) -> None:
         self.connection.close()

@@ -44,7 +44,6 @@ class Option:
     kind: str
     field: str
     text: str
-    distance: int = 0  # for a typo: the edits forgiven
 
     @property
     def weight(self) -> float:
@@ -73,11 +72,6 @@ def clean_text(text: str) -> tuple[str, str]:
     if len(text) > MAX_QUERY_CHARACTERS:
         text, message = text[:MAX_QUERY_CHARACTERS], "too_long"
     return " ".join(text.split()), message
-
-
-def typo_distance(word: str) -> int:
-    """Edits forgiven in a word of this length: one from 4 letters, two from 8."""
-    return 2 if len(word) >= 8 else 1
 
 
 def plan_query(text: str, known: Callable[[str], bool] = lambda word: True) -> Plan:
@@ -111,7 +105,7 @@ def plan_query(text: str, known: Callable[[str], bool] = lambda word: True) -> P
                 and typo_words < MAX_TYPO_WORDS
             ):
                 typo_words += 1
-                options.append(Option(TYPO, "main", token, typo_distance(token)))
+                options.append(Option(TYPO, "main", token))
         options += [
             Option(COUNTRY, "country", code)
             for code in sorted(names.lookup(names.countries, token, last))

@@ -25,8 +25,6 @@ from datetime import datetime
 from pathlib import Path
 
 from flask import current_app
-from rapidfuzz import process as fuzzy_process
-from rapidfuzz.distance import OSA
 from sqlalchemy import func, select
 from whoosh import index as whoosh_index
 from whoosh.analysis import Token, Tokenizer
@@ -52,7 +50,7 @@ from .query import (
     clean_text,
     plan_query,
 )
-from .text import PHONE_SEPARATOR
+from .text import PHONE_SEPARATOR, Lexicon
 
 __all__ = ["MAX_QUERY_CHARACTERS", "SearchIndex", "SearchQuery", "SearchResults", "clean_text"]
 
@@ -223,7 +221,7 @@ class SegmentSets:
         self.reader = reader
         self.number = next(_SEGMENT_NUMBERS)  # its key in the cache of bit sets
         self.size = reader.doc_count_all()
-        self._terms: dict[str, tuple[list[str], list[int]]] = {}
+        self._terms: dict[str, Lexicon] = {}
         self._phones: tuple[str, list[int]] | None = None
         self._orders: dict[int, int] | None = None
         self._public_ids: dict[int, str] = {}
@@ -241,42 +239,16 @@ class SegmentSets:
             SETS.put(key, found)
         return found
 
-    def terms(self, fieldname: str) -> tuple[list[str], list[int]]:
+    def terms(self, fieldname: str) -> Lexicon:
         """The field's words in order, and how many documents have each."""
         if fieldname not in self._terms:
             with self._lock:
-                texts, counts = [], []
+                lexicon = Lexicon()
                 for text, info in self.reader.iter_field(fieldname):
-                    texts.append(text.decode("utf-8") if isinstance(text, bytes) else text)
-                    counts.append(info.doc_frequency())
-                self._terms[fieldname] = (texts, counts)
+                    lexicon.texts.append(text.decode("utf-8") if isinstance(text, bytes) else text)
+                    lexicon.counts.append(info.doc_frequency())
+                self._terms[fieldname] = lexicon
         return self._terms[fieldname]
-
-    def has(self, fieldname: str, text: str) -> bool:
-        texts, _ = self.terms(fieldname)
-        at = bisect.bisect_left(texts, text)
-        return at < len(texts) and texts[at] == text
-
-    def completions(self, fieldname: str, prefix: str) -> list[tuple[str, int, int]]:
-        """(word, 0, documents) of the words beginning with ``prefix``: the 64 most frequent."""
-        texts, counts = self.terms(fieldname)
-        start = bisect.bisect_left(texts, prefix)
-        end = bisect.bisect_left(texts, prefix + "\U0010ffff", start)
-        ranked = range(start, end)
-        if end - start > MAX_PREFIX_TERMS:
-            ranked = sorted(ranked, key=lambda at: -counts[at])[:MAX_PREFIX_TERMS]
-        return [(texts[at], 0, counts[at]) for at in ranked]
-
-    def near(self, fieldname: str, word: str, distance: int) -> list[tuple[str, int, int]]:
-        """(word, edits, documents) of the words within ``distance`` edits of ``word`` (a swap
-        of neighbours is one), with the same first letter and not the word itself."""
-        texts, counts = self.terms(fieldname)
-        start = bisect.bisect_left(texts, word[0])
-        end = bisect.bisect_left(texts, word[0] + "\U0010ffff", start)
-        found = fuzzy_process.extract(
-            word, texts[start:end], scorer=OSA.distance, score_cutoff=distance, limit=None
-        )
-        return [(text, edits, counts[start + at]) for text, edits, at in found if edits > 0]
 
     def public_id(self, docnum: int) -> str:
         """The public id of one of the segment's documents (read once, then kept)."""
@@ -396,7 +368,7 @@ class View:
         raise IndexError(docnum)
 
     def has(self, fieldname: str, text: str) -> bool:
-        return any(segment.has(fieldname, text) for segment, _ in self.segments)
+        return any(segment.terms(fieldname).has(text) for segment, _ in self.segments)
 
     def option(self, option: Option, expanded: set[str]) -> int:
         """The documents an option of a clause matches."""
@@ -410,7 +382,7 @@ class View:
             def either(segment: SegmentSets) -> int:
                 bits = 0
                 for text in words:
-                    if segment.has(option.field, text):
+                    if segment.terms(option.field).has(text):
                         bits |= segment.postings(option.field, text)
                 return bits
 
@@ -423,9 +395,9 @@ class View:
         found: dict[str, tuple[int, int]] = {}
         for segment, _ in self.segments:
             if option.kind == PREFIX:
-                candidates = segment.completions(option.field, option.text)
+                candidates = segment.terms(option.field).completions(option.text, MAX_PREFIX_TERMS)
             else:
-                candidates = segment.near(option.field, option.text, option.distance)
+                candidates = segment.terms(option.field).near(option.text)
             for text, edits, documents in candidates:
                 _, before = found.get(text, (edits, 0))
                 found[text] = (edits, before + documents)
@@ -439,7 +411,7 @@ class View:
         if fieldname not in self._values:
             found: set[str] = set()
             for segment, _ in self.segments:
-                found.update(segment.terms(fieldname)[0])
+                found.update(segment.terms(fieldname).texts)
             self._values[fieldname] = [
                 (value, self.term(fieldname, value)) for value in sorted(found)
             ]

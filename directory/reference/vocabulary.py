@@ -6,10 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
-
-from ..text import words
+from ..text import near_spellings, words
 from .areas import AREAS
 from .countries import COUNTRIES
 
@@ -50,11 +47,7 @@ class Vocabulary:
                 if word.startswith(token):
                     found |= values
         if not found and len(token) >= 4:
-            distance = 2 if len(token) >= 8 else 1
-            near = process.extract(
-                token, list(table), scorer=OSA.distance, score_cutoff=distance, limit=None
-            )
-            for word, _edits, _position in near:
+            for word, _edits, _position in near_spellings(token, list(table)):
                 found |= table[word]
         return found
 
