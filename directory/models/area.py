@@ -6,9 +6,10 @@ from sqlalchemy import JSON, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
+from .names import Described
 
 
-class Area(Base):
+class Area(Described, Base):
     __tablename__ = "areas"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -17,12 +18,6 @@ class Area(Base):
     names: Mapped[dict[str, str]] = mapped_column(JSON)
     descriptions: Mapped[dict[str, str]] = mapped_column(JSON)
     synonyms: Mapped[dict[str, list[str]]] = mapped_column(JSON)
-
-    def name(self, lang: str = "en") -> str:
-        return self.names.get(lang) or self.names["en"]
-
-    def description(self, lang: str = "en") -> str:
-        return self.descriptions.get(lang) or self.descriptions["en"]
 
     def __repr__(self) -> str:
         return f"<Area {self.slug}>"

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from .contact import ChannelKind, ContactFacts, channel_dict
+from .names import Described
 
 
 class ChannelRecord(NamedTuple):
@@ -31,17 +32,11 @@ class VerifierRecord(NamedTuple):
     email: str
 
 
-class ReferenceRecord:
-    """A member state or a mandate area as the pages name it."""
+class ReferenceRecord(Described):
+    """A member state or a mandate area as the pages name it (a state has no descriptions)."""
 
     def __init__(self, values: dict[str, Any]) -> None:
         self.__dict__.update(values)
-
-    def name(self, lang: str = "en") -> str:
-        return self.names.get(lang) or self.names["en"]
-
-    def description(self, lang: str = "en") -> str:
-        return self.descriptions.get(lang) or self.descriptions["en"]
 
 
 class ContactRecord(ContactFacts):
