@@ -69,6 +69,7 @@ from directory.projections.ldap import ldif  # noqa: E402
 from directory.projections.ldap import sync as projection  # noqa: E402
 from directory.services.actors import Actor  # noqa: E402
 from directory.services.contacts import data_from_snapshot, snapshot, update_contact  # noqa: E402
+from directory.services.records import active_contact_records  # noqa: E402
 from directory.services.seed import seed_reference  # noqa: E402
 from tests.integration.slapd import (  # noqa: E402
     PORT_ATTEMPTS,
@@ -273,7 +274,7 @@ def export(app: Flask, path: Path) -> tuple[int, Any]:
 
 def desired_now(settings: projection.LdapSettings) -> Any:
     """What ``plan`` computes from the database, alone."""
-    contacts = projection.contact_rows()
+    contacts = active_contact_records()
     desired = projection.desired_entries(contacts, settings.language)
     db.session.rollback()
     return desired

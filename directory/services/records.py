@@ -3,10 +3,13 @@ that draw many of them: search results above all."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 from sqlalchemy import bindparam, select
 
 from ..extensions import db
-from ..models import Area, Channel, Contact, Country, User
+from ..models import Area, Channel, Contact, ContactStatus, Country, User
 from ..models.records import ChannelRecord, ContactRecord, ReferenceRecord, VerifierRecord
 
 CONTACT_COLUMNS = tuple(Contact.__table__.columns)
@@ -63,6 +66,24 @@ def contact_records(public_ids: list[str]) -> dict[str, ContactRecord]:
 def contact_records_by_id(ids: list[int]) -> dict[int, ContactRecord]:
     """The same, by database id: the search index rebuild reads every contact this way."""
     return _records(CONTACTS_BY_ID, ids)
+
+
+def active_contact_records(condition: Any = None, batch: int = 2000) -> Iterator[ContactRecord]:
+    """Every active contact (that matches ``condition`` too), in id order, ``batch`` at a time:
+    what the LDAP sync and export map."""
+    query = select(Contact.id).where(Contact.status == ContactStatus.ACTIVE.value)
+    if condition is not None:
+        query = query.where(condition)
+    last_id = 0
+    while True:
+        ids = list(
+            db.session.scalars(query.where(Contact.id > last_id).order_by(Contact.id).limit(batch))
+        )
+        if not ids:
+            return
+        found = _records(CONTACTS_BY_ID, ids)
+        yield from (found[contact_id] for contact_id in ids if contact_id in found)
+        last_id = ids[-1]
 
 
 def _records(statement, values: list) -> dict[int, ContactRecord]:  # type: ignore[no-untyped-def]

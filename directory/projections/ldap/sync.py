@@ -31,8 +31,9 @@ from ldap3.utils.dn import escape_rdn
 from sqlalchemy import func, select
 
 from ...extensions import db
-from ...models import Area, Change, Channel, Contact, ContactStatus, Country, Entity
-from ...models.records import ChannelRecord, ContactRecord
+from ...models import Change, Contact, Entity
+from ...models.records import ContactRecord
+from ...services.records import active_contact_records
 from . import ber, ldif
 from .mapping import ATTRIBUTES, OWNER_MARK, Entry, MappingError, contact_entry
 
@@ -42,7 +43,6 @@ PAGE_SIZE = 500  # below slapd's default size limit, so that each page comes bac
 WINDOW = 200  # requests in flight: slapd drops a client with about a thousand outstanding
 FIRST_MESSAGE_ID = 1_000_000  # apart from the ids ldap3 gives its own requests
 RECEIVE_BYTES = 65536
-LOAD_BATCH = 2000  # contacts per query
 RESULT_SUCCESS = 0
 RESULT_SIZE_LIMIT_EXCEEDED = 4
 RESULT_NO_SUCH_OBJECT = 32
@@ -272,60 +272,6 @@ def read_entry(connection: Connection, settings: LdapSettings, uid: str) -> Curr
 # Desired ---------------------------------------------------------------------------------------
 
 
-ENTRY_COLUMNS = (
-    Contact.id,
-    Contact.public_id,
-    Contact.country_code,
-    Contact.area_id,
-    Contact.rank,
-    Contact.organisation,
-    Contact.unit,
-    Contact.position_title,
-    Contact.holder_honorific,
-    Contact.holder_given_name,
-    Contact.holder_family_name,
-    Contact.is_vacant,
-    Contact.languages,
-    Contact.hours_24_7,
-    Contact.has_24_7,
-    Contact.postal_address,
-    Contact.city,
-    Contact.verified_at,
-)
-
-
-ENTRY_KEYS = tuple(column.key for column in ENTRY_COLUMNS)
-
-
-def contact_rows(condition: Any = None, batch: int = LOAD_BATCH) -> Iterator[ContactRecord]:
-    """Active contacts (those matching ``condition`` too), in id order, a batch at a time."""
-    countries = {country.code: country for country in db.session.scalars(select(Country))}
-    areas = {area.id: area for area in db.session.scalars(select(Area))}
-    query = select(*ENTRY_COLUMNS).where(Contact.status == ContactStatus.ACTIVE.value)
-    if condition is not None:
-        query = query.where(condition)
-    last_id = 0
-    while True:
-        rows = [
-            ContactRecord(ENTRY_KEYS, row, countries[row.country_code], areas[row.area_id])
-            for row in db.session.execute(
-                query.where(Contact.id > last_id).order_by(Contact.id).limit(batch)
-            )
-        ]
-        if not rows:
-            return
-        by_id = {row.id: row for row in rows}
-        channels = db.session.execute(
-            select(Channel.contact_id, Channel.kind, Channel.value, Channel.label, Channel.is_24_7)
-            .where(Channel.contact_id.in_(by_id))
-            .order_by(Channel.contact_id, Channel.position)
-        )
-        for contact_id, *values in channels:
-            by_id[contact_id].channels.append(ChannelRecord(*values))
-        yield from rows
-        last_id = rows[-1].id
-
-
 @dataclass
 class Desired:
     entries: dict[str, Entry] = field(default_factory=dict)
@@ -511,7 +457,7 @@ def plan(connection: Connection, settings: LdapSettings) -> SyncReport:
     """Read the server and the database; return what a sync would do."""
     cursor = last_change_seq()  # read first: a change made while we read is applied again later
     current = read_current(connection, settings.base_dn, settings.url)
-    desired = desired_entries(contact_rows(), settings.language)
+    desired = desired_entries(active_contact_records(), settings.language)
     db.session.rollback()
     actions = diff(current, desired.entries, keep=desired.refused)
     changed = {action.uid for action in actions if not isinstance(action, Delete)}
@@ -583,7 +529,9 @@ def apply_changes(
     connection: Connection, settings: LdapSettings, public_ids: list[str]
 ) -> list[Action]:
     """Bring these contacts' entries in step, reading each from the server first."""
-    desired = desired_entries(contact_rows(Contact.public_id.in_(public_ids)), settings.language)
+    desired = desired_entries(
+        active_contact_records(Contact.public_id.in_(public_ids)), settings.language
+    )
     db.session.rollback()
     actions: list[Action] = []
     for uid in public_ids:
@@ -674,7 +622,7 @@ def export_ldif(
             base = ldif.base_record(base_dn)
             if base is not None:
                 yield base
-        for entry in mapped(counted(contact_rows(), progress), language, desired):
+        for entry in mapped(counted(active_contact_records(), progress), language, desired):
             yield ldif.record(entry_dn(entry.uid, base_dn), entry.attributes)
 
     count = ldif.write(out, chunks())
