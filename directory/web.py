@@ -23,7 +23,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .extensions import login_manager
 from .models import Area, Channel, ChannelKind, Contact, Country
@@ -190,7 +190,7 @@ def mark(text: object, marks: object = None) -> Markup:
     results) are given."""
     if marks:
         return highlight(text, marks.words, marks.expanded)  # type: ignore[attr-defined]
-    return escape(text if text is not None else "")
+    return highlight(text)
 
 
 def name_of(thing: Country | Area) -> str:
@@ -224,7 +224,7 @@ class Card:
 
 class CardPage:
     """What every card of a page shares, worked out once per request: the words, the language,
-    the time, and the marked texts and links that repeat (a state's name on each of its cards)."""
+    the time, and the marked texts that repeat (a state's name on each of its cards)."""
 
     def __init__(self) -> None:
         self.words = card_words()
@@ -232,19 +232,12 @@ class CardPage:
         self.now = now()
         self.stale_after_days = current_app.config["STALE_AFTER_DAYS"]
         self.marked: dict[tuple[int, str], Markup] = {}
-        self.links: dict[tuple[str, str], str] = {}
 
     def mark(self, text: str, marks: object) -> Markup:
         key = (id(marks), text)
         if key not in self.marked:
             self.marked[key] = mark(text, marks)
         return self.marked[key]
-
-    def link(self, endpoint: str, name: str, value: str) -> str:
-        key = (endpoint, value)
-        if key not in self.links:
-            self.links[key] = link(endpoint, **{name: value})
-        return self.links[key]
 
 
 def card(contact: Contact, marks: object = None, where: bool = False) -> Card:
@@ -258,21 +251,21 @@ def card(contact: Contact, marks: object = None, where: bool = False) -> Card:
     places = {}
     if where:
         places = {
-            "country_url": page.link("countries.show", "code", contact.country_code),
+            "country_url": link("countries.show", code=contact.country_code),
             "country": page.mark(contact.country.name(page.language), marks),
-            "area_url": page.link("areas.show", "slug", contact.area.slug),
+            "area_url": link("areas.show", slug=contact.area.slug),
             "area": page.mark(contact.area.name(page.language), marks),
         }
     return Card(
-        url=page.link("contacts.show", "public_id", contact.public_id),
+        url=link("contacts.show", public_id=contact.public_id),
         rank=words["alternate"] % {"n": contact.rank - 1} if contact.rank > 1 else words["primary"],
         title=page.mark(contact.position_title, marks),
-        holder=mark(holder_label(contact), marks),
+        holder=page.mark(holder_label(contact), marks),
         organisation=page.mark(contact.organisation, marks),
         unit=page.mark(contact.unit, marks) if contact.unit else Markup(""),
         line=contact.line_24_7,
         email=emails[0].value if emails else "",
-        email_marked=mark(emails[0].value, marks) if emails else Markup(""),
+        email_marked=page.mark(emails[0].value, marks) if emails else Markup(""),
         has_24_7=contact.has_24_7,
         open_now=is_open_at(
             contact.hours_24_7 or contact.has_24_7, contact.hours or [], contact.time_zone, page.now
@@ -321,9 +314,7 @@ def init_app(app: Flask) -> None:
         is_stale=is_stale,
         holder_label=holder_label,
         card=card,
-        card_words=card_words,
         link=link,
-        mark=mark,
         name_of=name_of,
         now=now,
     )
