@@ -79,7 +79,9 @@ from directory.projections.documents import PHONE_KINDS, schedule_key, search_do
 from directory.projections.query import (  # noqa: E402
     MAX_TYPO_WORD,
     MAX_TYPO_WORDS,
+    MAX_WORDS,
     MIN_TYPO_WORD,
+    PHONE_LIKE,
 )
 from directory.projections.search import (  # noqa: E402
     MAX_TYPO_TERMS,
@@ -726,8 +728,6 @@ CREATE VIRTUAL TABLE fts USING fts5(
 );
 """
 FTS5_WEIGHTS = "4.0, 0.5, 1.0"  # bm25 column weights, like the Whoosh boosts
-PHONE_LIKE = re.compile(r"^[\d\s()+\-./]+$")  # the query rules of search.py, kept here
-MAX_WORDS = 8
 
 
 def phone_suffixes(value: str) -> set[str]:
