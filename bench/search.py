@@ -603,8 +603,8 @@ def db_timed(clock: DbClock) -> Iterator[None]:
     original = SearchIndex.__dict__["load"]  # the staticmethod itself, to put back as it was
     load = original.__func__
 
-    def timed_load(ids: list[str]) -> Any:
-        return clock.timed(lambda: load(ids))
+    def timed_load(keys: list[tuple[str, int]]) -> Any:
+        return clock.timed(lambda: load(keys))
 
     SearchIndex.load = staticmethod(timed_load)  # type: ignore[method-assign, assignment]
     try:
@@ -717,7 +717,8 @@ def measure_http(
 
 FTS5_SCHEMA = """
 CREATE TABLE docs (
-    id INTEGER PRIMARY KEY, public_id TEXT NOT NULL, country TEXT NOT NULL, area TEXT NOT NULL,
+    id INTEGER PRIMARY KEY, public_id TEXT NOT NULL, version INTEGER NOT NULL,
+    country TEXT NOT NULL, area TEXT NOT NULL,
     languages TEXT NOT NULL, round_the_clock TEXT NOT NULL, schedule TEXT NOT NULL,
     ord INTEGER NOT NULL
 );
@@ -807,10 +808,11 @@ def build_fts5(path: Path) -> Fts5Build:
     with connection:
         for number, doc in enumerate(docs, 1):
             connection.execute(
-                "INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     number,
                     doc["id"],
+                    doc["version"],
                     doc["country"],
                     doc["area"],
                     doc["languages"],
@@ -901,7 +903,7 @@ class Fts5Peer:
         self._open = (minute, json.dumps(keys))
         return self._open[1]
 
-    def search(self, query: SearchQuery, now: datetime) -> tuple[list[str], int]:
+    def search(self, query: SearchQuery, now: datetime) -> tuple[list[tuple[str, int]], int]:
         """The page's public ids (bm25, then calling order), the total and the facet counts."""
         match = fts5_match(query.text, self.words)
         if match is None and not query.has_filters:
@@ -929,9 +931,9 @@ class Fts5Peer:
         condition = " AND ".join(where)
         offset = (query.page - 1) * query.per_page
         ids = [
-            row[0]
-            for row in self.connection.execute(
-                f"SELECT d.public_id FROM {source} WHERE {condition} "  # noqa: S608
+            (public_id, version)
+            for public_id, version in self.connection.execute(
+                f"SELECT d.public_id, d.version FROM {source} WHERE {condition} "  # noqa: S608
                 f"ORDER BY {order} LIMIT ? OFFSET ?",
                 (*params, query.per_page, offset),
             )
@@ -951,9 +953,9 @@ class Fts5Peer:
         return ids, total
 
 
-def load_contacts(ids: list[str]) -> list[Contact]:
-    """The page's Contact rows, as SearchIndex.search loads them."""
-    return SearchIndex.load(ids)
+def load_contacts(keys: list[tuple[str, int]]) -> list[Contact]:
+    """The page's contacts (public id, version), as SearchIndex.search loads them."""
+    return SearchIndex.load(keys)
 
 
 @dataclass

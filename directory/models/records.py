@@ -57,5 +57,12 @@ class ContactRecord(ContactFacts):
         self.verified_by = verified_by
         self.channels: list[ChannelRecord] = []  # type: ignore[assignment]
 
+    def with_verifier(self, verified_by: VerifierRecord | None) -> ContactRecord:
+        """A copy with ``verified_by`` (the rest shared: records are only read)."""
+        copy = object.__new__(ContactRecord)
+        copy.__dict__.update(self.__dict__)
+        copy.verified_by = verified_by
+        return copy
+
     def __repr__(self) -> str:
         return f"<ContactRecord {self.public_id}>"  # type: ignore[attr-defined]

@@ -37,7 +37,11 @@ from ..models import Change, Contact, ContactStatus, Entity
 from ..models.hours import availability
 from ..models.records import ContactRecord
 from ..services.paging import Page
-from ..services.records import contact_records, contact_records_by_id
+from ..services.records import (
+    contact_records,
+    contact_records_by_id,
+    contact_records_of_versions,
+)
 from ..text import words
 from .documents import search_document
 from .query import (
@@ -86,6 +90,7 @@ MAX_TYPO_TERMS = 32  # a misspelt word for its 32 nearest spellings
 ORDER_SETS = 64  # calling orders told apart when ranking (the 31st alternate and beyond share)
 CACHED_BYTES = 64 * 1024 * 1024  # posting bit sets kept per process, all segments together
 REBUILD_PROCESSES = max(1, min(2, os.cpu_count() or 1))
+LATEST_CHANGE = select(func.max(Change.seq))  # built once: every search asks
 WRITER_TIMEOUT_S = 20.0  # waiting for another process's writer; then the next catch-up applies it
 FACETS = ("country", "area", "languages", "round_the_clock")
 
@@ -224,7 +229,7 @@ class SegmentSets:
         self._terms: dict[str, Lexicon] = {}
         self._phones: tuple[str, list[int]] | None = None
         self._orders: dict[int, int] | None = None
-        self._public_ids: dict[int, str] = {}
+        self._keys: dict[int, tuple[str, int]] = {}
         self._lock = threading.Lock()
 
     def postings(self, fieldname: str, text: str) -> int:
@@ -250,11 +255,12 @@ class SegmentSets:
                 self._terms[fieldname] = lexicon
         return self._terms[fieldname]
 
-    def public_id(self, docnum: int) -> str:
-        """The public id of one of the segment's documents (read once, then kept)."""
-        found = self._public_ids.get(docnum)
+    def key(self, docnum: int) -> tuple[str, int]:
+        """The public id and version of one of the segment's documents (read once, then kept)."""
+        found = self._keys.get(docnum)
         if found is None:
-            found = self._public_ids[docnum] = self.reader.stored_fields(docnum)["id"]
+            fields = self.reader.stored_fields(docnum)
+            found = self._keys[docnum] = (fields["id"], fields["version"])
         return found
 
     def phones(self) -> tuple[str, list[int]]:
@@ -361,10 +367,11 @@ class View:
     def term(self, fieldname: str, text: str) -> int:
         return self._combine(lambda segment: segment.postings(fieldname, text))
 
-    def public_id(self, docnum: int) -> str:
+    def key(self, docnum: int) -> tuple[str, int]:
+        """The public id and version of a document."""
         for segment, offset in reversed(self.segments):
             if docnum >= offset:
-                return segment.public_id(docnum - offset)
+                return segment.key(docnum - offset)
         raise IndexError(docnum)
 
     def has(self, fieldname: str, text: str) -> bool:
@@ -613,7 +620,7 @@ class SearchIndex:
         try:
             # Read under the writer lock, so a change committed before we got it is included.
             cursor = self.read_cursor()
-            last = db.session.scalar(select(func.max(Change.seq))) or 0
+            last = db.session.scalar(LATEST_CHANGE) or 0
             if last <= cursor:
                 writer.cancel()
                 return 0
@@ -659,7 +666,7 @@ class SearchIndex:
 
         ``processes`` > 1 forks indexing workers: only from a command, never from a thread of
         a running server (forking a threaded process is unsafe)."""
-        started_at = db.session.scalar(select(func.max(Change.seq))) or 0
+        started_at = db.session.scalar(LATEST_CHANGE) or 0
         fresh = self.path.parent / f"{self.path.name}.rebuild-{os.getpid()}"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         _remove_abandoned_builds(self.path)
@@ -774,14 +781,14 @@ class SearchIndex:
         results.facets = view.facets(matched)
         results.expanded = expanded
         docnums = view.ranked(clauses, matched, (page - 1) * per_page, per_page)
-        results.contacts = self.load([view.public_id(docnum) for docnum in docnums])
+        results.contacts = self.load([view.key(docnum) for docnum in docnums])
         return results
 
     @staticmethod
-    def load(ids: list[str]) -> list[ContactRecord]:
-        """The contacts of a page of results, in the order given, as plain records."""
-        by_id = contact_records(ids) if ids else {}
-        return [by_id[public_id] for public_id in ids if public_id in by_id]
+    def load(keys: list[tuple[str, int]]) -> list[ContactRecord]:
+        """The contacts of a page of results (public id and version), in the order given, as
+        plain records: the versions seen before come from the process's cache of records."""
+        return contact_records_of_versions(keys) if keys else []
 
 
 def _remove_abandoned_builds(path: Path) -> None:
@@ -869,7 +876,7 @@ def search_contacts(
     if index is not None and not index.broken:
         try:
             index.searcher()  # opens (or creates) the index first: a new one starts at 0
-            if index.read_cursor() < (db.session.scalar(select(func.max(Change.seq))) or 0):
+            if index.read_cursor() < (db.session.scalar(LATEST_CHANGE) or 0):
                 index.catch_up(block=False)  # a write another process did not get to index
             return index.search(request, now)
         except Exception:  # any failure: the database answers instead

@@ -3,10 +3,14 @@ that draw many of them: search results above all."""
 
 from __future__ import annotations
 
+import threading
+import weakref
+from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import bindparam, select
+from sqlalchemy.engine import Engine
 
 from ..extensions import db
 from ..models import Area, Channel, Contact, ContactStatus, Country, User
@@ -61,6 +65,87 @@ def contact_records(public_ids: list[str]) -> dict[str, ContactRecord]:
     """The contacts (with their channels, state, area and verifier) of ``public_ids``."""
     found = _records(CONTACTS_BY_PUBLIC_ID, public_ids)
     return {record.public_id: record for record in found.values()}  # type: ignore[attr-defined]
+
+
+RECORDS_CACHED = 10_000  # per process and database: the whole directory, several times over
+
+
+class RecordCache:
+    """Contact records by (public id, version), the least recently used dropped first: a
+    version is never written twice, so a record read once stays true for as long as its
+    version is the current one. Only the verifier is not the contact's own (a user may change
+    their e-mail address): it is read afresh each time."""
+
+    def __init__(self, limit: int = RECORDS_CACHED) -> None:
+        self.limit = limit
+        self._records: OrderedDict[tuple[str, int], ContactRecord] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, int]) -> ContactRecord | None:
+        with self._lock:
+            found = self._records.get(key)
+            if found is not None:
+                self._records.move_to_end(key)
+            return found
+
+    def put(self, record: ContactRecord) -> None:
+        with self._lock:
+            self._records[(record.public_id, record.version)] = record  # type: ignore[attr-defined]
+            while len(self._records) > self.limit:
+                self._records.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+
+_CACHES: weakref.WeakKeyDictionary[Engine, RecordCache] = weakref.WeakKeyDictionary()
+_CACHES_LOCK = threading.Lock()
+
+
+def record_cache() -> RecordCache:
+    """The cache of the app's database (each app has its engine: tests have many)."""
+    engine = db.engine
+    with _CACHES_LOCK:
+        cache = _CACHES.get(engine)
+        if cache is None:
+            cache = _CACHES[engine] = RecordCache()
+        return cache
+
+
+VERIFIERS = select(User.id, User.email).where(User.id.in_(bindparam("ids", expanding=True)))
+
+
+def contact_records_of_versions(keys: list[tuple[str, int]]) -> list[ContactRecord]:
+    """The contacts of ``keys`` (public id, version), in that order, with their verifiers: a
+    search's page, whose versions the index knows. Versions read before come from the cache;
+    the others from the database, as they are there now (which may be a later version than
+    the one asked for: the newest wins)."""
+    cache = record_cache()
+    found: dict[str, ContactRecord] = {}
+    missing = []
+    for public_id, version in keys:
+        record = cache.get((public_id, version))
+        if record is None:
+            missing.append(public_id)
+        else:
+            found[public_id] = record
+    if missing:
+        for record in _records(CONTACTS_BY_PUBLIC_ID, missing).values():
+            cache.put(record)
+            found[record.public_id] = record  # type: ignore[attr-defined]
+    page = [found[public_id] for public_id, _ in keys if public_id in found]
+    verifier_ids = {record.verified_by_id for record in page} - {None}  # type: ignore[attr-defined]
+    emails: dict[int, str] = {}
+    if verifier_ids:
+        emails = dict(db.session.execute(VERIFIERS, {"ids": sorted(verifier_ids)}).all())  # type: ignore[arg-type]
+    return [
+        record.with_verifier(
+            VerifierRecord(emails[record.verified_by_id])  # type: ignore[attr-defined]
+            if record.verified_by_id in emails  # type: ignore[attr-defined]
+            else None
+        )
+        for record in page
+    ]
 
 
 def contact_records_by_id(ids: list[int]) -> dict[int, ContactRecord]:
