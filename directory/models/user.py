@@ -38,7 +38,8 @@ class User(Base):
     password_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
-    country: Mapped[Country | None] = relationship(lazy="joined")
+    # Loaded when asked for: the user behind every request is read without it.
+    country: Mapped[Country | None] = relationship(lazy="select")
 
     # Flask-Login's protocol, written out so that models need no Flask import.
     @property

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Select, and_, func, select
-from sqlalchemy.orm import aliased, lazyload
+from sqlalchemy.orm import aliased, lazyload, selectinload
 
 from ..extensions import db
 from ..models import Change, Contact, Entity, User
@@ -180,7 +180,7 @@ class UserFilters:
 
 def users_page(filters: UserFilters, page: int, per_page: int) -> Page:
     """Users by e-mail, narrowed to a role and/or a member state."""
-    statement = select(User)
+    statement = select(User).options(selectinload(User.country))
     if filters.role:
         statement = statement.where(User.role == filters.role)
     if filters.country:
