@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 from urllib.parse import quote, urlencode
 
 from babel import Locale
@@ -143,19 +144,21 @@ def is_stale(contact: Contact) -> bool:
     return contact.is_stale(now(), current_app.config["STALE_AFTER_DAYS"])
 
 
-def holder_label(contact: Contact) -> str:
+def holder_label(contact: Contact, words: dict[str, str] | None = None) -> str:
+    """The holder's name, or what the post is when nobody is named ("Vacant post")."""
     kind = contact.holder_kind.value
     if kind == "named":
         return contact.holder_name
-    words = card_words()
-    return words["vacant"] if kind == "vacant" else words["desk"]
+    return (words or card_words())[kind]
 
 
 def card_words() -> dict[str, str]:
-    """The words of a contact card, translated once per request: a page of search results
-    draws twenty cards as fast as someone types."""
-    if "card_words" not in g:
-        g.card_words = {
+    """The words of a contact card in the page's language, translated once per process and
+    language: a page of search results draws twenty cards as fast as someone types."""
+    language = lang()
+    known = current_app.extensions.setdefault("card_words", {})
+    if language not in known:
+        known[language] = {
             "primary": _("Primary"),
             "alternate": _("Alternate %(n)s"),
             "round_the_clock": _("24/7"),
@@ -167,7 +170,7 @@ def card_words() -> dict[str, str]:
             "vacant": _("Vacant post"),
             "desk": _("Functional desk"),
         }
-    return g.card_words
+    return known[language]
 
 
 def link(endpoint: str, _query: dict[str, str] | None = None, **values: str) -> str:
@@ -197,6 +200,12 @@ def name_of(thing: Country | Area) -> str:
     return thing.name(lang())
 
 
+class Badge(NamedTuple):
+    css: str  # its class, beside "badge"
+    text: str
+    title: str = ""
+
+
 @dataclass(frozen=True)
 class Card:
     """What a contact card shows, worked out in one call: a page of search results draws
@@ -205,16 +214,15 @@ class Card:
     url: str
     rank: str
     title: Markup
+    holder_kind: str
     holder: Markup
     organisation: Markup
     unit: Markup
     line: Channel | None
     email: str
     email_marked: Markup
-    has_24_7: bool
-    open_now: bool
     stale: bool
-    archived: bool
+    badges: tuple[Badge, ...]
     words: dict[str, str]
     country_url: str = ""
     country: Markup = field(default_factory=Markup)
@@ -232,12 +240,30 @@ class CardPage:
         self.now = now()
         self.stale_after_days = current_app.config["STALE_AFTER_DAYS"]
         self.marked: dict[tuple[int, str], Markup] = {}
+        self.places: dict[tuple[int, str, object], tuple[str, Markup]] = {}
 
     def mark(self, text: str, marks: object) -> Markup:
         key = (id(marks), text)
         if key not in self.marked:
             self.marked[key] = mark(text, marks)
         return self.marked[key]
+
+    def place(self, contact: Contact, marks: object) -> dict[str, object]:
+        """The links to a contact's state and area, their names marked."""
+        country_key = (id(marks), "country", contact.country_code)
+        if country_key not in self.places:
+            self.places[country_key] = (
+                link("countries.show", code=contact.country_code),
+                self.mark(contact.country.name(self.language), marks),
+            )
+        area_key = (id(marks), "area", contact.area_id)
+        if area_key not in self.places:
+            self.places[area_key] = (
+                link("areas.show", slug=contact.area.slug),
+                self.mark(contact.area.name(self.language), marks),
+            )
+        (country_url, country), (area_url, area) = self.places[country_key], self.places[area_key]
+        return {"country_url": country_url, "country": country, "area_url": area_url, "area": area}
 
 
 def card(contact: Contact, marks: object = None, where: bool = False) -> Card:
@@ -248,32 +274,35 @@ def card(contact: Contact, marks: object = None, where: bool = False) -> Card:
         page = g.card_page = CardPage()
     words = page.words
     emails = contact.channels_of(ChannelKind.EMAIL)
-    places = {}
-    if where:
-        places = {
-            "country_url": link("countries.show", code=contact.country_code),
-            "country": page.mark(contact.country.name(page.language), marks),
-            "area_url": link("areas.show", slug=contact.area.slug),
-            "area": page.mark(contact.area.name(page.language), marks),
-        }
+    badges = []
+    if contact.has_24_7:
+        badges.append(Badge("badge-24", words["round_the_clock"]))
+    if is_open_at(
+        contact.hours_24_7 or contact.has_24_7, contact.hours or [], contact.time_zone, page.now
+    ):
+        badges.append(Badge("badge-open", words["reachable_now"]))
+    else:
+        badges.append(Badge("badge-closed", words["closed_now"]))
+    stale = contact.is_stale(page.now, page.stale_after_days)
+    if stale:
+        badges.append(Badge("badge-stale", words["stale"], words["stale_title"]))
+    if not contact.is_active:
+        badges.append(Badge("badge-archived", words["archived"]))
     return Card(
         url=link("contacts.show", public_id=contact.public_id),
         rank=words["alternate"] % {"n": contact.rank - 1} if contact.rank > 1 else words["primary"],
         title=page.mark(contact.position_title, marks),
-        holder=page.mark(holder_label(contact), marks),
+        holder_kind=contact.holder_kind.value,
+        holder=page.mark(holder_label(contact, words), marks),
         organisation=page.mark(contact.organisation, marks),
         unit=page.mark(contact.unit, marks) if contact.unit else Markup(""),
         line=contact.line_24_7,
         email=emails[0].value if emails else "",
         email_marked=page.mark(emails[0].value, marks) if emails else Markup(""),
-        has_24_7=contact.has_24_7,
-        open_now=is_open_at(
-            contact.hours_24_7 or contact.has_24_7, contact.hours or [], contact.time_zone, page.now
-        ),
-        stale=contact.is_stale(page.now, page.stale_after_days),
-        archived=not contact.is_active,
+        stale=stale,
+        badges=tuple(badges),
         words=words,
-        **places,
+        **(page.place(contact, marks) if where else {}),  # type: ignore[arg-type]
     )
 
 

@@ -30,6 +30,15 @@ def _folded(word: str) -> str:
     return fold(word)  # the same organisation and place names come back on every card
 
 
+@lru_cache(maxsize=32768)
+def _prepared(text: str) -> tuple[str, str, str]:
+    """``text`` composed, folded, and folded without joiners: a page of results folds the
+    same names, organisations and posts on every keystroke, so they are kept."""
+    composed = unicodedata.normalize("NFC", text)
+    folded = fold(composed)
+    return composed, folded, JOINERS.sub("", folded)
+
+
 def _marked_spans(text: str, exact: set[str], prefixes: tuple[str, ...]) -> list[tuple[int, int]]:
     def matches(piece: str) -> bool:
         folded = _folded(piece)
@@ -59,9 +68,7 @@ def highlight(
     if not exact:
         return escape(str(text))
     # Composed, so that an accent typed as a separate mark stays inside its word.
-    text = unicodedata.normalize("NFC", str(text))
-    folded = fold(text)
-    squeezed = JOINERS.sub("", folded)
+    text, folded, squeezed = _prepared(str(text))
     if not any(word in folded or word in squeezed for word in exact):
         return escape(text)  # most fields of most cards: nothing to mark, one escape
     prefixes = tuple(word for word in words if len(word) >= MIN_PREFIX)
