@@ -30,7 +30,7 @@ from .extensions import login_manager
 from .models import Area, Channel, ChannelKind, Contact, Country
 from .models.base import utcnow
 from .models.hours import Availability, availability, group_days, is_open_at
-from .search.highlight import highlight
+from .search.highlight import Marker
 from .services.tokens import user_for_token
 from .services.users import user_for_session_id
 from .services.validation import format_phone
@@ -188,14 +188,6 @@ def link(endpoint: str, _query: dict[str, str] | None = None, **values: str) -> 
     return f"{address}?{urlencode(query)}" if query else address
 
 
-def mark(text: object, marks: object = None) -> Markup:
-    """``text`` escaped, with the words a search matched in <mark> when ``marks`` (search
-    results) are given."""
-    if marks:
-        return highlight(text, marks.words, marks.expanded)  # type: ignore[attr-defined]
-    return highlight(text)
-
-
 def name_of(thing: Country | Area) -> str:
     return thing.name(lang())
 
@@ -206,7 +198,7 @@ class Badge(NamedTuple):
     title: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen class's fields cost twice as much to set
 class Card:
     """What a contact card shows, worked out in one call: a page of search results draws
     twenty cards as fast as someone types, and each helper a template calls costs more there."""
@@ -240,12 +232,20 @@ class CardPage:
         self.now = now()
         self.stale_after_days = current_app.config["STALE_AFTER_DAYS"]
         self.marked: dict[tuple[int, str], Markup] = {}
+        self.markers: dict[int, Marker] = {}
         self.places: dict[tuple[int, str, object], tuple[str, Markup]] = {}
 
     def mark(self, text: str, marks: object) -> Markup:
+        """``text`` escaped, with the words a search matched in <mark> when ``marks`` (search
+        results) are given."""
         key = (id(marks), text)
         if key not in self.marked:
-            self.marked[key] = mark(text, marks)
+            marker = self.markers.get(id(marks))
+            if marker is None:
+                marker = self.markers[id(marks)] = (
+                    Marker(marks.words, marks.expanded) if marks else Marker()  # type: ignore[attr-defined]
+                )
+            self.marked[key] = marker(text)
         return self.marked[key]
 
     def place(self, contact: Contact, marks: object) -> dict[str, object]:

@@ -876,7 +876,7 @@ def search_contacts(
     if index is not None and not index.broken:
         try:
             index.searcher()  # opens (or creates) the index first: a new one starts at 0
-            if index.read_cursor() < (db.session.scalar(LATEST_CHANGE) or 0):
+            if index.read_cursor() < (db.session.connection().scalar(LATEST_CHANGE) or 0):
                 index.catch_up(block=False)  # a write another process did not get to index
             return index.search(request, now)
         except Exception:  # any failure: the database answers instead

@@ -51,9 +51,6 @@ class SearchRequest:
         params.pop(name, None)
         return params
 
-    def with_value(self, name: str, value: str) -> dict[str, str]:
-        return {**self.params, name: value}
-
     @property
     def is_empty(self) -> bool:
         return not self.text and not self.query.has_filters

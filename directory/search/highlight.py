@@ -55,28 +55,38 @@ def _marked_spans(text: str, exact: set[str], prefixes: tuple[str, ...]) -> list
     return spans
 
 
+class Marker:
+    """Marks the words of one search in any number of texts: a page of results marks a hundred."""
+
+    def __init__(self, words: Iterable[str] | None = (), expanded: Iterable[str] | None = ()):
+        words = [word for word in words or () if word]
+        self.exact = set(words) | set(expanded or ())
+        self.prefixes = tuple(word for word in words if len(word) >= MIN_PREFIX)
+
+    def __call__(self, text: object) -> Markup:
+        """``text`` escaped, with the words matching the search in <mark>."""
+        if text is None:
+            return Markup("")
+        if isinstance(text, Markup):
+            text = text.unescape()  # marked up already: read it as the text it shows
+        if not self.exact:
+            return escape(str(text))
+        # Composed, so that an accent typed as a separate mark stays inside its word.
+        text, folded, squeezed = _prepared(str(text))
+        if not any(word in folded or word in squeezed for word in self.exact):
+            return escape(text)  # most fields of most cards: nothing to mark, one escape
+        parts: list[Markup] = []
+        position = 0
+        for start, end in _marked_spans(text, self.exact, self.prefixes):
+            parts.append(escape(text[position:start]))
+            parts.append(Markup("<mark>%s</mark>") % text[start:end])
+            position = end
+        parts.append(escape(text[position:]))
+        return Markup("").join(parts)
+
+
 def highlight(
     text: object, words: Iterable[str] | None = (), expanded: Iterable[str] | None = ()
 ) -> Markup:
     """``text`` escaped, with the words matching ``words`` or ``expanded`` in <mark>."""
-    if text is None:
-        return Markup("")
-    if isinstance(text, Markup):
-        text = text.unescape()  # marked up already: read it as the text it shows
-    words = [word for word in words or () if word]
-    exact = set(words) | set(expanded or ())
-    if not exact:
-        return escape(str(text))
-    # Composed, so that an accent typed as a separate mark stays inside its word.
-    text, folded, squeezed = _prepared(str(text))
-    if not any(word in folded or word in squeezed for word in exact):
-        return escape(text)  # most fields of most cards: nothing to mark, one escape
-    prefixes = tuple(word for word in words if len(word) >= MIN_PREFIX)
-    parts: list[Markup] = []
-    position = 0
-    for start, end in _marked_spans(text, exact, prefixes):
-        parts.append(escape(text[position:start]))
-        parts.append(Markup("<mark>%s</mark>") % text[start:end])
-        position = end
-    parts.append(escape(text[position:]))
-    return Markup("").join(parts)
+    return Marker(words, expanded)(text)

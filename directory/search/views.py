@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
@@ -11,7 +12,7 @@ from ..models import Area, Country
 from ..projections.search import SearchResults
 from ..reference import LANGUAGES
 from ..services.browse import active_areas, member_states
-from ..web import lang, language_name, name_of, now, page_number, sorted_countries
+from ..web import lang, language_name, link, name_of, now, page_number, sorted_countries
 from .forms import (
     SearchRequest,
     read_search_request,
@@ -34,6 +35,7 @@ class Option:
     label: str
     count: int | None  # None: the index gave no count (no search yet, or no index)
     active: bool
+    href: str  # this search with the value chosen, or without it when it is (the toggle)
 
 
 @dataclass(frozen=True)
@@ -56,11 +58,21 @@ def filter_groups(
     facets = found.facets or {}
     counted = bool(facets)
     language = lang()
+    # Each filter's links share the search without that filter: its address is made once.
+    bases: dict[str, tuple[str, str]] = {}
+
+    def option(name: str, value: str, label: str, count: int | None, active: bool) -> Option:
+        if name not in bases:
+            base = link("search.results", search.without(name))
+            bases[name] = (base, "&" if "?" in base else "?")
+        base, joiner = bases[name]
+        href = base if active else f"{base}{joiner}{urlencode({name: value})}"
+        return Option(name, value, label, count, active, href)
 
     def options(name: str, facet: str, values: list[tuple[str, str]], chosen: str) -> list[Option]:
         counts = facets.get(facet, {})
         return [
-            Option(name, value, label, counts.get(value, 0) if counted else None, value == chosen)
+            option(name, value, label, counts.get(value, 0) if counted else None, value == chosen)
             for value, label in values
             if not counted or counts.get(value) or value == chosen
         ]
@@ -74,8 +86,8 @@ def filter_groups(
         FilterGroup(
             _("Availability"),
             [
-                Option("only_24_7", "1", _("24/7 only"), round_the_clock, q.only_24_7),
-                Option("reachable_now", "1", _("Reachable now"), None, q.reachable_now),
+                option("only_24_7", "1", _("24/7 only"), round_the_clock, q.only_24_7),
+                option("reachable_now", "1", _("Reachable now"), None, q.reachable_now),
             ],
         ),
         FilterGroup(
