@@ -10,6 +10,7 @@ from urllib.parse import quote, urlencode
 from babel import Locale
 from babel.dates import format_datetime as babel_format_datetime
 from babel.dates import get_day_names
+from babel.support import NullTranslations, Translations
 from flask import (
     Flask,
     current_app,
@@ -20,7 +21,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -59,7 +60,25 @@ def select_locale() -> str:
 
 
 def lang() -> str:
-    return str(get_locale() or "en")
+    """The request's language code ("en" outside requests), named once per request."""
+    locale = get_locale()
+    if locale is None:
+        return "en"
+    kept = g.get("language")
+    if kept is None or kept[0] is not locale:
+        kept = g.language = (locale, str(locale))
+    return kept[1]
+
+
+def translations() -> Translations | NullTranslations:
+    """The request's translations. flask-babel looks them up afresh for every message (its
+    locale's name made again each time), which a page of search results feels: they are kept
+    for the request, and looked up again only if its locale changes."""
+    locale = get_locale()
+    kept = g.get("translations")
+    if kept is None or kept[0] is not locale:
+        kept = g.translations = (locale, get_translations())
+    return kept[1]
 
 
 def now() -> datetime:
@@ -329,6 +348,13 @@ def init_app(app: Flask) -> None:
             )
         return response
 
+    app.jinja_env.install_gettext_callables(  # as flask-babel's, through translations()
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+    )
     app.jinja_env.filters.update(
         phone=format_phone,
         local_clock=local_clock,

@@ -746,8 +746,11 @@ class SearchIndex:
 
     # searching -----------------------------------------------------------------------------------
 
-    def search(self, request: SearchQuery, now: datetime) -> SearchResults:
-        view = self.view()
+    def search(
+        self, request: SearchQuery, now: datetime, view: View | None = None
+    ) -> SearchResults:
+        """``view``: the index as just seen (by default, as it is now)."""
+        view = view or self.view()
         plan = plan_query(request.text, lambda word: view.has("main", word))
         per_page = max(1, min(request.per_page, MAX_PER_PAGE))
         page = max(1, min(request.page, MAX_PAGE))
@@ -875,10 +878,11 @@ def search_contacts(
     index = index_for_app()
     if index is not None and not index.broken:
         try:
-            index.searcher()  # opens (or creates) the index first: a new one starts at 0
+            view = index.view()  # opens (or creates) the index first: a new one starts at 0
             if index.read_cursor() < (db.session.connection().scalar(LATEST_CHANGE) or 0):
                 index.catch_up(block=False)  # a write another process did not get to index
-            return index.search(request, now)
+                view = index.view()
+            return index.search(request, now, view)
         except Exception:  # any failure: the database answers instead
             db.session.rollback()
             if index.readable():
