@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import quote, urlencode
 
@@ -149,10 +151,16 @@ def day_range_names(days: list[int]) -> str:
 
 
 def language_name(code: str) -> str:
+    """A language's name in the page's language ("Haitian" for ht in English)."""
+    return _language_names(lang()).get(code) or code
+
+
+@lru_cache(maxsize=32)
+def _language_names(language: str) -> dict[str, str]:
     try:
-        return Locale.parse(lang()).languages.get(code) or code
+        return dict(Locale.parse(language).languages)
     except (ValueError, TypeError):
-        return code
+        return {}
 
 
 def contact_availability(contact: Contact) -> Availability:
@@ -171,13 +179,21 @@ def holder_label(contact: Contact, words: dict[str, str] | None = None) -> str:
     return (words or card_words())[kind]
 
 
+def translated_once(name: str, make: Callable[[], dict[str, str]]) -> dict[str, str]:
+    """The messages ``make`` translates, in the page's language, translated once per process
+    and language (``name`` tells one set from another): for the pages drawn as someone types."""
+    known = current_app.extensions.setdefault("translated_once", {})
+    key = (name, lang())
+    if key not in known:
+        known[key] = make()
+    return known[key]
+
+
 def card_words() -> dict[str, str]:
-    """The words of a contact card in the page's language, translated once per process and
-    language: a page of search results draws twenty cards as fast as someone types."""
-    language = lang()
-    known = current_app.extensions.setdefault("card_words", {})
-    if language not in known:
-        known[language] = {
+    """The words of a contact card: a page of search results draws twenty."""
+    return translated_once(
+        "card",
+        lambda: {
             "primary": _("Primary"),
             "alternate": _("Alternate %(n)s"),
             "round_the_clock": _("24/7"),
@@ -188,8 +204,8 @@ def card_words() -> dict[str, str]:
             "archived": _("Archived"),
             "vacant": _("Vacant post"),
             "desk": _("Functional desk"),
-        }
-    return known[language]
+        },
+    )
 
 
 def link(endpoint: str, _query: dict[str, str] | None = None, **values: str) -> str:

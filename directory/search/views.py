@@ -12,7 +12,16 @@ from ..models import Area, Country
 from ..projections.search import SearchResults
 from ..reference import LANGUAGES
 from ..services.browse import active_areas, member_states
-from ..web import lang, language_name, link, name_of, now, page_number, sorted_countries
+from ..web import (
+    lang,
+    language_name,
+    link,
+    name_of,
+    now,
+    page_number,
+    sorted_countries,
+    translated_once,
+)
 from .forms import (
     SearchRequest,
     read_search_request,
@@ -28,7 +37,7 @@ EXAMPLES = ("protección civil", "Jamaica", "maritime security", "duty officer",
 PREVIEW_SIZE = 5  # results the home page shows as you type, before "See all"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # a page has fifty: not frozen, which costs twice as much to make
 class Option:
     name: str  # the query parameter
     value: str
@@ -48,6 +57,20 @@ class FilterGroup:
 class Chip:
     name: str
     label: str
+
+
+def filter_words() -> dict[str, str]:
+    return translated_once(
+        "filters",
+        lambda: {
+            "availability": _("Availability"),
+            "only_24_7": _("24/7 only"),
+            "reachable_now": _("Reachable now"),
+            "area": _("Mandate area"),
+            "country": _("Member state"),
+            "language": _("Language spoken"),
+        },
+    )
 
 
 def filter_groups(
@@ -82,26 +105,27 @@ def filter_groups(
     if q.language and q.language not in codes:
         codes.insert(0, q.language)
     round_the_clock = facets.get("round_the_clock", {}).get("yes", 0) if counted else None
+    words = filter_words()
     groups = [
         FilterGroup(
-            _("Availability"),
+            words["availability"],
             [
-                option("only_24_7", "1", _("24/7 only"), round_the_clock, q.only_24_7),
-                option("reachable_now", "1", _("Reachable now"), None, q.reachable_now),
+                option("only_24_7", "1", words["only_24_7"], round_the_clock, q.only_24_7),
+                option("reachable_now", "1", words["reachable_now"], None, q.reachable_now),
             ],
         ),
         FilterGroup(
-            _("Mandate area"),
+            words["area"],
             options("area", "area", [(a.slug, a.name(language)) for a in areas], q.area),
         ),
         FilterGroup(
-            _("Member state"),
+            words["country"],
             options(
                 "country", "country", [(c.code, c.name(language)) for c in countries], q.country
             ),
         ),
         FilterGroup(
-            _("Language spoken"),
+            words["language"],
             options("language", "languages", [(c, language_name(c)) for c in codes], q.language),
         ),
     ]
