@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from ..models import ChannelKind, Contact
-from .text import PHONE_SEPARATOR, joined, phone_digits
+from .text import PHONE_SEPARATOR, digit_groups, joined, phone_digits
 
 PHONE_KINDS = {kind.value for kind in ChannelKind if kind.is_phone}
 
@@ -47,9 +47,11 @@ def search_document(contact: Contact) -> dict[str, Any]:
         *(c.label for c in contact.channels),
         *(c.value for c in contact.channels if c.kind not in PHONE_KINDS and c.kind != "email"),
     ]
-    phones = PHONE_SEPARATOR.join(
+    numbers = [
         phone_digits(channel.value) for channel in contact.channels if channel.kind in PHONE_KINDS
-    )
+    ]
+    phones = PHONE_SEPARATOR.join(numbers)
+    groups = set().union(*(digit_groups(number) for number in numbers))
     return {
         "id": contact.public_id,
         "version": contact.version,
@@ -60,6 +62,7 @@ def search_document(contact: Contact) -> dict[str, Any]:
         "schedule": schedule_key(contact),
         "calling_order": contact.rank * 2 + (0 if contact.has_24_7 else 1),  # 24/7 first
         "phones": phones.encode("ascii"),
+        "phone_groups": " ".join(sorted(groups)),
         "main": "\n".join(part for part in main if part),
         "other": "\n".join(part for part in other if part),
     }

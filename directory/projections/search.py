@@ -54,7 +54,7 @@ from .query import (
     clean_text,
     plan_query,
 )
-from .text import PHONE_SEPARATOR, Lexicon
+from .text import DIGIT_GROUP, PHONE_SEPARATOR, Lexicon, digit_groups
 
 __all__ = ["MAX_QUERY_CHARACTERS", "SearchIndex", "SearchQuery", "SearchResults", "clean_text"]
 
@@ -91,6 +91,9 @@ ORDER_SETS = 64  # calling orders told apart when ranking (the 31st alternate an
 CACHED_BYTES = 64 * 1024 * 1024  # posting bit sets kept per process, all segments together
 REBUILD_PROCESSES = max(1, min(2, os.cpu_count() or 1))
 LATEST_CHANGE = select(func.max(Change.seq))  # built once: every search asks
+# A number's digits are read to check it when there are fewer candidates than a pass over all
+# the segment's digits would read characters, divided by this (about a microsecond apiece).
+VERIFY_COST = 1000
 WRITER_TIMEOUT_S = 20.0  # waiting for another process's writer; then the next catch-up applies it
 FACETS = ("country", "area", "languages", "round_the_clock")
 
@@ -135,6 +138,7 @@ SCHEMA = Schema(
     schedule=ID(),
     calling_order=COLUMN(NumericColumn("I")),  # calling order, then 24/7 first
     phones=COLUMN(VarBytesColumn()),  # the digits of each phone number, "|" between them
+    phone_groups=KEYWORD(),  # each number's runs of three digits: a query's must all be there
     main=TEXT(analyzer=ANALYZER, phrase=False),
     other=TEXT(analyzer=ANALYZER, phrase=False),
 )
@@ -277,10 +281,20 @@ class SegmentSets:
                 self._phones = ("".join(parts), starts)
         return self._phones
 
-    def with_digits(self, digits: str) -> int:
-        """Documents with a phone number containing ``digits`` as typed, in a row."""
+    def with_digits(self, digits: str, candidates: int) -> int:
+        """Documents among ``candidates`` (those with every group of three of ``digits``) with
+        a phone number containing ``digits`` as typed, in a row."""
+        if len(digits) <= DIGIT_GROUP or not candidates:
+            return candidates  # the group is the whole of it
         text, starts = self.phones()
-        found = []
+        if candidates.bit_count() * VERIFY_COST < len(text):  # few: each one's numbers read
+            found = []
+            for docnum in docnums_of(candidates, 0, candidates.bit_count()):
+                end = starts[docnum + 1] if docnum + 1 < len(starts) else len(text)
+                if text.find(digits, starts[docnum], end) >= 0:
+                    found.append(docnum)
+            return bits_of(found, self.size)
+        found = []  # many: one pass over all the numbers costs less
         at = text.find(digits)
         while at >= 0:
             docnum = bisect.bisect_right(starts, at) - 1
@@ -288,7 +302,7 @@ class SegmentSets:
             if docnum + 1 >= len(starts):
                 break
             at = text.find(digits, starts[docnum + 1])
-        return bits_of(found, self.size)
+        return bits_of(found, self.size) & candidates
 
     def orders(self) -> dict[int, int]:
         """Calling order (with 24/7 first) -> the documents that have it. Orders from the
@@ -380,7 +394,7 @@ class View:
     def option(self, option: Option, expanded: set[str]) -> int:
         """The documents an option of a clause matches."""
         if option.kind == DIGITS:
-            return self._combine(lambda segment: segment.with_digits(option.text))
+            return self.with_digits(option.text)
         if option.kind in (PREFIX, TYPO):
             words = self.expand(option)
             if option.kind == TYPO:
@@ -395,6 +409,20 @@ class View:
 
             return self._combine(either)
         return self.term(option.field, option.text)  # EXACT, COUNTRY, AREA
+
+    def with_digits(self, digits: str) -> int:
+        """Documents with a phone number containing ``digits`` in a row: those with each of its
+        groups of three digits (bit sets, as for words), then their numbers read to check."""
+        candidates = self.live
+        for group in sorted(digit_groups(digits)):
+            candidates &= self.term("phone_groups", group)
+            if not candidates:
+                return 0
+        bits = 0
+        for segment, offset in self.segments:
+            mine = (candidates >> offset) & ((1 << segment.size) - 1)
+            bits |= segment.with_digits(digits, mine) << offset
+        return bits
 
     def expand(self, option: Option) -> list[str]:
         """The words an unfinished word (its 64 most frequent completions) or a misspelt one

@@ -24,6 +24,15 @@ def phone_digits(value: str) -> str:
     return "".join(str(unicodedata.digit(char, 0)) for char in value or "" if char.isdigit())
 
 
+DIGIT_GROUP = 3  # digits typed to look for a phone number: at least three, the index's groups
+
+
+def digit_groups(digits: str) -> set[str]:
+    """The runs of three digits in ``digits`` (one number's, or a query's): a number with all
+    the groups of a query is the only kind that can hold the query's digits in a row."""
+    return {digits[at : at + DIGIT_GROUP] for at in range(len(digits) - DIGIT_GROUP + 1)}
+
+
 @dataclass
 class Lexicon:
     """The words of one field of an index, in order, with how many documents have each: the

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from directory.extensions import db
 from directory.models import Change, Contact, ContactStatus
 from directory.models.hours import availability
+from directory.projections import search as search_module
 from directory.projections.search import (
     MAX_PREFIX_TERMS,
     SearchQuery,
@@ -468,6 +469,26 @@ def test_a_phone_search_does_not_find_a_neighbouring_number(
     other = create_contact(Actor.system("tests"), neighbour)
     assert ids(search("448-2221")) == [other.public_id]
     assert ids(search("448-2222")) == [extras["dominica-phone"]]
+
+
+@pytest.mark.parametrize("verify_cost", [0, 10**9], ids=["one pass", "each candidate read"])
+def test_a_number_with_the_digit_groups_but_not_in_a_row_is_not_found(
+    writable: Flask, extras: dict[str, str], monkeypatch: pytest.MonkeyPatch, verify_cost: int
+) -> None:
+    """The index finds the numbers with every group of three digits of the query; of those, only
+    the ones with the digits in a row are results, whichever way they are checked."""
+    monkeypatch.setattr(search_module, "VERIFY_COST", verify_cost)
+    data = dict(EXTRAS)["dominica-phone"]
+    shuffled = dataclasses.replace(
+        data, channels=[dataclasses.replace(data.channels[0], value="+1 767 448 2448")]
+    )
+    other = create_contact(Actor.system("tests"), shuffled)
+    # 17674482448 has 824, 244, 448 and 482, the groups of 824482, but not 824482 in a row
+    assert other.public_id not in ids(search("824 482"))
+    assert ids(search("82448")) == [other.public_id]
+    assert ids(search("448-2448")) == [other.public_id]
+    assert ids(search("448-2222")) == [extras["dominica-phone"]]
+    assert set(ids(search("767 448"))) >= {other.public_id, extras["dominica-phone"]}
 
 
 def test_an_unfinished_word_stands_for_its_most_frequent_completions(writable: Flask) -> None:
