@@ -8,9 +8,11 @@ the signed-in Flask test client, and against an SQLite FTS5 table over the same 
 the latency from an edit (``update_contact``) to the edited word being found is measured. One
 table per size, with the targets of the search issue marked PASS or MISS.
 
-How the index part is isolated: during the timed runs ``SearchIndex.load`` (the search's one
-database read: the page's contacts, their channels and verifiers, as plain records) is timed;
-"index only" is the whole call minus that time, run by run.
+How the index part is isolated: during the timed runs ``SearchIndex.load`` (the page's
+contacts as plain records, by public id and version: read from the database once, then from
+the process's cache, with their verifiers read afresh) is timed; "index only" is the whole call
+minus that time, run by run. The FTS5 peer loads its pages through the same call, so both sides
+read their contacts alike; after the warm-up runs, both find them in the cache.
 
 Run by hand from the project folder:
 
