@@ -759,6 +759,7 @@ def peer_document(contact: Contact) -> dict[str, Any]:
             phones |= phone_suffixes(channel.value)
     return {
         "id": contact.public_id,
+        "version": contact.version,
         "country": contact.country_code,
         "area": area.slug,
         "languages": json.dumps(list(contact.languages or [])),
