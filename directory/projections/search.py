@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -94,6 +95,7 @@ LATEST_CHANGE = select(func.max(Change.seq))  # built once: every search asks
 # A number's digits are read to check it when there are fewer candidates than a pass over all
 # the segment's digits would read characters, divided by this (about a microsecond apiece).
 VERIFY_COST = 1000
+FEW_MATCHES = 32  # matches counted and ranked one by one, from their stored fields
 WRITER_TIMEOUT_S = 20.0  # waiting for another process's writer; then the next catch-up applies it
 FACETS = ("country", "area", "languages", "round_the_clock")
 
@@ -128,20 +130,30 @@ class WordTokenizer(Tokenizer):
 
 
 ANALYZER = WordTokenizer()
+# Stored fields (id, version, the filter values, the calling order) are read for the page's
+# documents, and for every match when they are few (FEW_MATCHES): counting and ranking a few
+# documents one by one costs less than a pass over every filter value's bit set.
 SCHEMA = Schema(
     id=ID(stored=True, unique=True),
     version=STORED(),
-    country=ID(),
-    area=ID(),
-    languages=KEYWORD(),
-    round_the_clock=ID(),
+    country=ID(stored=True),
+    area=ID(stored=True),
+    languages=KEYWORD(stored=True),
+    round_the_clock=ID(stored=True),
     schedule=ID(),
     calling_order=COLUMN(NumericColumn("I")),  # calling order, then 24/7 first
+    order=STORED(),  # the same, read with the other stored fields
     phones=COLUMN(VarBytesColumn()),  # the digits of each phone number, "|" between them
     phone_groups=KEYWORD(),  # each number's runs of three digits: a query's must all be there
     main=TEXT(analyzer=ANALYZER, phrase=False),
     other=TEXT(analyzer=ANALYZER, phrase=False),
 )
+
+
+def fields_of(schema: Schema) -> list[tuple[str, bool]]:
+    """A schema's fields, and whether each is stored: an index built by an earlier version
+    differs here, and is rebuilt."""
+    return sorted((name, bool(field.stored)) for name, field in schema.items())
 
 
 # --- queries ---------------------------------------------------------------------------------
@@ -180,6 +192,15 @@ class SearchResults:
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
+
+
+class Stored(NamedTuple):
+    """What the index stores of a document."""
+
+    public_id: str
+    version: int
+    facets: tuple[tuple[str, tuple[str, ...]], ...]  # (filter field, its values), as FACETS
+    order: int  # calling order, then 24/7 first (as the calling_order column)
 
 
 # --- bit sets --------------------------------------------------------------------------------
@@ -233,7 +254,8 @@ class SegmentSets:
         self._terms: dict[str, Lexicon] = {}
         self._phones: tuple[str, list[int]] | None = None
         self._orders: dict[int, int] | None = None
-        self._keys: dict[int, tuple[str, int]] = {}
+        self._stored: dict[int, Stored] = {}
+        self._facets: dict[tuple, tuple] = {}
         self._lock = threading.Lock()
 
     def postings(self, fieldname: str, text: str) -> int:
@@ -259,12 +281,18 @@ class SegmentSets:
                 self._terms[fieldname] = lexicon
         return self._terms[fieldname]
 
-    def key(self, docnum: int) -> tuple[str, int]:
-        """The public id and version of one of the segment's documents (read once, then kept)."""
-        found = self._keys.get(docnum)
+    def stored(self, docnum: int) -> Stored:
+        """What the index stores of one of the segment's documents (read once, then kept)."""
+        found = self._stored.get(docnum)
         if found is None:
             fields = self.reader.stored_fields(docnum)
-            found = self._keys[docnum] = (fields["id"], fields["version"])
+            facets = tuple((name, tuple(fields.get(name, "").split())) for name in FACETS)
+            found = self._stored[docnum] = Stored(
+                fields["id"],
+                fields["version"],
+                self._facets.setdefault(facets, facets),  # one copy of each combination
+                fields["order"],
+            )
         return found
 
     def phones(self) -> tuple[str, list[int]]:
@@ -381,11 +409,11 @@ class View:
     def term(self, fieldname: str, text: str) -> int:
         return self._combine(lambda segment: segment.postings(fieldname, text))
 
-    def key(self, docnum: int) -> tuple[str, int]:
-        """The public id and version of a document."""
+    def stored(self, docnum: int) -> Stored:
+        """What the index stores of a document."""
         for segment, offset in reversed(self.segments):
             if docnum >= offset:
-                return segment.key(docnum - offset)
+                return segment.stored(docnum - offset)
         raise IndexError(docnum)
 
     def has(self, fieldname: str, text: str) -> bool:
@@ -490,6 +518,31 @@ class View:
                     counts[name][value] = count
         return counts
 
+    def few_facets(self, docnums: list[int]) -> dict[str, dict[str, int]]:
+        """``facets`` for a few documents, counted one by one from what the index stores."""
+        counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+        for docnum in docnums:
+            for name, values in self.stored(docnum).facets:
+                for value in values:
+                    counts[name][value] = counts[name].get(value, 0) + 1
+        return counts
+
+    def few_ranked(
+        self, clauses: list[list[tuple[Option, int]]], docnums: list[int], skip: int, count: int
+    ) -> list[int]:
+        """``ranked`` for a few documents (``docnums``, all the matches), one by one."""
+        weights = dict.fromkeys(docnums, 0.0)
+        for options in clauses:
+            for option, bits in options:
+                for docnum in docnums:
+                    if bits >> docnum & 1:  # one bit looked at: cheap for a few documents
+                        weights[docnum] = round(weights[docnum] + option.weight, 3)
+
+        def rank(docnum: int) -> tuple[float, int, int]:
+            return (-weights[docnum], min(self.stored(docnum).order, ORDER_SETS - 1), docnum)
+
+        return sorted(docnums, key=rank)[skip : skip + count]
+
     def ranked(
         self, clauses: list[list[tuple[Option, int]]], matched: int, skip: int, count: int
     ) -> list[int]:
@@ -551,7 +604,7 @@ class SearchIndex:
         if self._index is None:
             if whoosh_index.exists_in(str(self.path)):
                 opened = whoosh_index.open_dir(str(self.path))
-                if sorted(opened.schema.names()) != sorted(SCHEMA.names()):
+                if fields_of(opened.schema) != fields_of(SCHEMA):
                     opened.close()
                     raise IndexSchemaChanged(f"{self.path} was built with other fields")
                 self._index = opened
@@ -604,7 +657,7 @@ class SearchIndex:
             try:
                 with opened.searcher() as searcher:
                     searcher.doc_count()
-                return sorted(opened.schema.names()) == sorted(SCHEMA.names())
+                return fields_of(opened.schema) == fields_of(SCHEMA)
             finally:
                 opened.close()
         except Exception:
@@ -809,10 +862,16 @@ class SearchIndex:
             clauses.append(options)
         results.total = matched.bit_count()
         results.page = page = min(page, max(1, -(-results.total // per_page)))
-        results.facets = view.facets(matched)
         results.expanded = expanded
-        docnums = view.ranked(clauses, matched, (page - 1) * per_page, per_page)
-        results.contacts = self.load([view.key(docnum) for docnum in docnums])
+        skip = (page - 1) * per_page
+        if results.total <= FEW_MATCHES:
+            everyone = docnums_of(matched, 0, results.total)
+            results.facets = view.few_facets(everyone)
+            docnums = view.few_ranked(clauses, everyone, skip, per_page)
+        else:
+            results.facets = view.facets(matched)
+            docnums = view.ranked(clauses, matched, skip, per_page)
+        results.contacts = self.load([view.stored(docnum)[:2] for docnum in docnums])
         return results
 
     @staticmethod
