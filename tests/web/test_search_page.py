@@ -202,6 +202,18 @@ def test_each_result_shows_what_a_caller_needs(viewer: FlaskClient, search_app: 
     assert html.count("badge-stale") == 3, "never verified: stale"
 
 
+def test_links_follow_the_path_the_directory_is_served_under(viewer: FlaskClient) -> None:
+    create_contact(SYSTEM, contact_data(position_title="Duty desk"))
+    at_root = page(viewer, q="duty")  # the links are made here first, then kept
+    below = viewer.get(
+        "/search", query_string={"q": "duty"}, base_url="http://localhost/directory"
+    ).get_data(as_text=True)
+    assert '<a href="/countries/JM">Jamaica</a>' in at_root
+    assert '<a href="/directory/countries/JM">Jamaica</a>' in below
+    assert 'href="/directory/contacts/' in below and 'href="/contacts/' not in below
+    assert 'href="/directory/search?q=duty&amp;' in below, "the filters too"
+
+
 def test_filters_narrow_the_results_and_show_counts(viewer: FlaskClient) -> None:
     create_contact(SYSTEM, contact_data(position_title="Duty officer A"))
     create_contact(SYSTEM, contact_data(position_title="Duty officer B", languages=["en", "fr"]))
