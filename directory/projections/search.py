@@ -15,6 +15,7 @@ import itertools
 import json
 import logging
 import os
+import re
 import shutil
 import threading
 import time
@@ -322,14 +323,10 @@ class SegmentSets:
                 if text.find(digits, starts[docnum], end) >= 0:
                     found.append(docnum)
             return bits_of(found, self.size)
-        found = []  # many: one pass over all the numbers costs less
-        at = text.find(digits)
-        while at >= 0:
-            docnum = bisect.bisect_right(starts, at) - 1
-            found.append(docnum)
-            if docnum + 1 >= len(starts):
-                break
-            at = text.find(digits, starts[docnum + 1])
+        # Many: one pass over all the numbers costs less (a run never spans two numbers: the
+        # separator is not a digit; a document found twice is one bit).
+        after = bisect.bisect_right
+        found = [after(starts, hit.start()) - 1 for hit in re.finditer(re.escape(digits), text)]
         return bits_of(found, self.size) & candidates
 
     def orders(self) -> dict[int, int]:
