@@ -765,7 +765,7 @@ def peer_document(contact: Contact) -> dict[str, Any]:
         "languages": json.dumps(list(contact.languages or [])),
         "round_the_clock": "yes" if contact.has_24_7 else "no",
         "schedule": schedule_key(contact),
-        "order": contact.rank * 2 + (0 if contact.has_24_7 else 1),
+        "order": document["calling_order"],
         "main": "\n".join(main),
         "other": document["other"],
         "phones": " ".join(sorted(phones)),

@@ -52,7 +52,6 @@ def search_document(contact: Contact) -> dict[str, Any]:
     ]
     phones = PHONE_SEPARATOR.join(numbers)
     groups = set().union(*(digit_groups(number) for number in numbers))
-    calling_order = contact.rank * 2 + (0 if contact.has_24_7 else 1)  # 24/7 first
     return {
         "id": contact.public_id,
         "version": contact.version,
@@ -61,8 +60,7 @@ def search_document(contact: Contact) -> dict[str, Any]:
         "languages": " ".join(contact.languages or []),
         "round_the_clock": "yes" if contact.has_24_7 else "no",
         "schedule": schedule_key(contact),
-        "calling_order": calling_order,
-        "order": calling_order,  # the same, stored
+        "calling_order": contact.rank * 2 + (0 if contact.has_24_7 else 1),  # 24/7 first
         "phones": phones.encode("ascii"),
         "phone_groups": " ".join(sorted(groups)),
         "main": "\n".join(part for part in main if part),

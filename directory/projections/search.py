@@ -36,7 +36,7 @@ from whoosh.index import LockError
 
 from ..extensions import db
 from ..models import Change, Contact, ContactStatus, Entity
-from ..models.hours import availability
+from ..models.hours import is_open_at
 from ..models.records import ContactRecord
 from ..services.paging import Page
 from ..services.records import (
@@ -131,9 +131,9 @@ class WordTokenizer(Tokenizer):
 
 
 ANALYZER = WordTokenizer()
-# Stored fields (id, version, the filter values, the calling order) are read for the page's
-# documents, and for every match when they are few (FEW_MATCHES): counting and ranking a few
-# documents one by one costs less than a pass over every filter value's bit set.
+# Stored fields (id, version, the filter values) are read for the page's documents, and for
+# every match when they are few (FEW_MATCHES): counting a few documents one by one costs less
+# than a pass over every filter value's bit set.
 SCHEMA = Schema(
     id=ID(stored=True, unique=True),
     version=STORED(),
@@ -143,7 +143,6 @@ SCHEMA = Schema(
     round_the_clock=ID(stored=True),
     schedule=ID(),
     calling_order=COLUMN(NumericColumn("I")),  # calling order, then 24/7 first
-    order=STORED(),  # the same, read with the other stored fields
     phones=COLUMN(VarBytesColumn()),  # the digits of each phone number, "|" between them
     phone_groups=KEYWORD(),  # each number's runs of three digits: a query's must all be there
     main=TEXT(analyzer=ANALYZER, phrase=False),
@@ -201,7 +200,6 @@ class Stored(NamedTuple):
     public_id: str
     version: int
     facets: tuple[tuple[str, tuple[str, ...]], ...]  # (filter field, its values), as FACETS
-    order: int  # calling order, then 24/7 first (as the calling_order column)
 
 
 # --- bit sets --------------------------------------------------------------------------------
@@ -254,6 +252,7 @@ class SegmentSets:
         self.size = reader.doc_count_all()
         self._terms: dict[str, Lexicon] = {}
         self._phones: tuple[str, list[int]] | None = None
+        self._calling_orders: list[int] | None = None
         self._orders: dict[int, int] | None = None
         self._stored: dict[int, Stored] = {}
         self._facets: dict[tuple, tuple] = {}
@@ -292,7 +291,6 @@ class SegmentSets:
                 fields["id"],
                 fields["version"],
                 self._facets.setdefault(facets, facets),  # one copy of each combination
-                fields["order"],
             )
         return found
 
@@ -329,14 +327,23 @@ class SegmentSets:
         found = [after(starts, hit.start()) - 1 for hit in re.finditer(re.escape(digits), text)]
         return bits_of(found, self.size) & candidates
 
+    def calling_orders(self) -> list[int]:
+        """Each document's calling order (with 24/7 first), from the 64th on as one: among
+        those, index order (calling order too) decides."""
+        if self._calling_orders is None:
+            with self._lock:
+                column = self.reader.column_reader("calling_order")
+                self._calling_orders = [min(order, ORDER_SETS - 1) for order in column]
+        return self._calling_orders
+
     def orders(self) -> dict[int, int]:
-        """Calling order (with 24/7 first) -> the documents that have it. Orders from the
-        64th on share one set: among them, index order (calling order too) decides."""
+        """Calling order -> the documents that have it (as ``calling_orders``)."""
         if self._orders is None:
+            orders = self.calling_orders()
             with self._lock:
                 by_order: dict[int, list[int]] = {}
-                for docnum, order in enumerate(self.reader.column_reader("calling_order")):
-                    by_order.setdefault(min(order, ORDER_SETS - 1), []).append(docnum)
+                for docnum, order in enumerate(orders):
+                    by_order.setdefault(order, []).append(docnum)
                 self._orders = {
                     order: bits_of(docnums, self.size) for order, docnums in by_order.items()
                 }
@@ -406,12 +413,21 @@ class View:
     def term(self, fieldname: str, text: str) -> int:
         return self._combine(lambda segment: segment.postings(fieldname, text))
 
-    def stored(self, docnum: int) -> Stored:
-        """What the index stores of a document."""
+    def _locate(self, docnum: int) -> tuple[SegmentSets, int]:
+        """The segment of a document, and its number there."""
         for segment, offset in reversed(self.segments):
             if docnum >= offset:
-                return segment.stored(docnum - offset)
+                return segment, docnum - offset
         raise IndexError(docnum)
+
+    def stored(self, docnum: int) -> Stored:
+        """What the index stores of a document."""
+        segment, number = self._locate(docnum)
+        return segment.stored(number)
+
+    def calling_order(self, docnum: int) -> int:
+        segment, number = self._locate(docnum)
+        return segment.calling_orders()[number]
 
     def has(self, fieldname: str, text: str) -> bool:
         return any(segment.terms(fieldname).has(text) for segment, _ in self.segments)
@@ -495,11 +511,10 @@ class View:
         bits = 0
         for key, documents in self.values("schedule"):
             if key == "always":
-                is_open = True
-            else:
-                time_zone, hours = json.loads(key)
-                is_open = availability(False, hours, time_zone, now).is_open
-            if is_open:
+                bits |= documents
+                continue
+            time_zone, hours = json.loads(key)
+            if is_open_at(False, hours, time_zone, now):  # as each card's badge decides
                 bits |= documents
         self._open = (minute, bits)
         return bits
@@ -536,7 +551,7 @@ class View:
                         weights[docnum] = round(weights[docnum] + option.weight, 3)
 
         def rank(docnum: int) -> tuple[float, int, int]:
-            return (-weights[docnum], min(self.stored(docnum).order, ORDER_SETS - 1), docnum)
+            return (-weights[docnum], self.calling_order(docnum), docnum)
 
         return sorted(docnums, key=rank)[skip : skip + count]
 
@@ -758,8 +773,8 @@ class SearchIndex:
         else:
             writer = ix.writer(limitmb=128)
         count = 0
-        # Primaries first, and among them those with a 24/7 line: a search cut short by its
-        # time limit has then seen the contacts people should call first.
+        # Primaries first, and among them those with a 24/7 line: index order is the last
+        # tie-break of a search's ranking (after the calling orders it tells apart).
         ids = list(
             db.session.scalars(
                 select(Contact.id)
@@ -868,7 +883,8 @@ class SearchIndex:
         else:
             results.facets = view.facets(matched)
             docnums = view.ranked(clauses, matched, skip, per_page)
-        results.contacts = self.load([view.stored(docnum)[:2] for docnum in docnums])
+        shown = [view.stored(docnum) for docnum in docnums]
+        results.contacts = self.load([(doc.public_id, doc.version) for doc in shown])
         return results
 
     @staticmethod
