@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 from urllib.parse import urlencode
 
 from babel import Locale
@@ -39,6 +39,7 @@ from .services.users import user_for_session_id
 from .services.validation import format_phone
 from .text import fold
 
+T = TypeVar("T")
 LANGUAGE_NAMES = {"en": "English", "es": "Español", "pt": "Português", "fr": "Français"}
 PUBLIC_ENDPOINTS = {
     "auth.login",
@@ -61,26 +62,28 @@ def select_locale() -> str:
     return request.accept_languages.best_match(supported) or current_app.config["DEFAULT_LOCALE"]
 
 
-def lang() -> str:
-    """The request's language code ("en" outside requests), named once per request."""
+def _kept_for_locale(name: str, make: Callable[[Locale | None], T]) -> T:
+    """``make(locale)`` for the request's locale, made once and kept on ``g`` under ``name``
+    until the locale changes (outside a request, made each time)."""
     locale = get_locale()
     if locale is None:
-        return "en"
-    kept = g.get("language")
+        return make(None)
+    kept = g.get(name)
     if kept is None or kept[0] is not locale:
-        kept = g.language = (locale, str(locale))
+        kept = (locale, make(locale))
+        setattr(g, name, kept)
     return kept[1]
+
+
+def lang() -> str:
+    """The request's language code ("en" outside requests)."""
+    return _kept_for_locale("language", lambda locale: str(locale or "en"))
 
 
 def translations() -> Translations | NullTranslations:
     """The request's translations. flask-babel looks them up afresh for every message (its
-    locale's name made again each time), which a page of search results feels: they are kept
-    for the request, and looked up again only if its locale changes."""
-    locale = get_locale()
-    kept = g.get("translations")
-    if kept is None or kept[0] is not locale:
-        kept = g.translations = (locale, get_translations())
-    return kept[1]
+    locale's name made again each time), which a page of search results feels."""
+    return _kept_for_locale("translations", lambda _locale: get_translations())
 
 
 def now() -> datetime:
@@ -388,7 +391,6 @@ def init_app(app: Flask) -> None:
         is_stale=is_stale,
         holder_label=holder_label,
         card=card,
-        link=link,
         name_of=name_of,
         now=now,
     )

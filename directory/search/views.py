@@ -28,10 +28,8 @@ from .forms import (
     run_search,
     search_enabled,
 )
-from .highlight import highlight
 
 bp = Blueprint("search", __name__, url_prefix="/search")
-bp.app_template_filter("highlight")(highlight)
 
 EXAMPLES = ("protección civil", "Jamaica", "maritime security", "duty officer", "876 523")
 PREVIEW_SIZE = 5  # results the home page shows as you type, before "See all"
