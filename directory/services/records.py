@@ -20,53 +20,7 @@ CONTACT_COLUMNS = tuple(Contact.__table__.columns)
 CONTACT_KEYS = tuple(column.key for column in CONTACT_COLUMNS)
 
 
-_REFERENCE: dict[str, tuple[dict[str, ReferenceRecord], dict[int, ReferenceRecord]]] = {}
-
-
-def reference_records(
-    refresh: bool = False,
-) -> tuple[dict[str, ReferenceRecord], dict[int, ReferenceRecord]]:
-    """The member states by code and the areas by id, read once per process and database:
-    they are the reference data, written only by ``flask seed`` (before serving). Read again
-    when asked for one they do not have."""
-    key = str(db.engine.url)
-    if refresh or key not in _REFERENCE:
-        countries = {
-            row.code: ReferenceRecord(row._asdict())
-            for row in db.session.execute(select(*Country.__table__.columns))
-        }
-        areas = {
-            row.id: ReferenceRecord(row._asdict())
-            for row in db.session.execute(select(*Area.__table__.columns))
-        }
-        if not countries:  # not seeded yet: read again next time
-            return countries, areas
-        _REFERENCE[key] = (countries, areas)
-    return _REFERENCE[key]
-
-
-def forget_reference_records() -> None:
-    """After the reference data was written (``flask seed``)."""
-    _REFERENCE.clear()
-
-
-# Built once: a statement made afresh costs more to prepare than the rows cost to read.
-CONTACTS = select(*CONTACT_COLUMNS, User.email).outerjoin(User, User.id == Contact.verified_by_id)
-CONTACTS_BY_PUBLIC_ID = CONTACTS.where(Contact.public_id.in_(bindparam("values", expanding=True)))
-CONTACTS_BY_ID = CONTACTS.where(Contact.id.in_(bindparam("values", expanding=True)))
-CHANNELS_OF = (
-    select(Channel.contact_id, Channel.kind, Channel.value, Channel.label, Channel.is_24_7)
-    .where(Channel.contact_id.in_(bindparam("contact_ids", expanding=True)))
-    .order_by(Channel.contact_id, Channel.position)
-)
-
-
-def contact_records(public_ids: list[str]) -> dict[str, ContactRecord]:
-    """The contacts (with their channels, state, area and verifier) of ``public_ids``."""
-    found = _records(CONTACTS_BY_PUBLIC_ID, public_ids)
-    return {record.public_id: record for record in found.values()}  # type: ignore[attr-defined]
-
-
+References = tuple[dict[str, ReferenceRecord], dict[int, ReferenceRecord]]  # states, areas
 RECORDS_CACHED = 10_000  # per process and database: the whole directory, several times over
 
 
@@ -98,18 +52,75 @@ class RecordCache:
         return len(self._records)
 
 
-_CACHES: weakref.WeakKeyDictionary[Engine, RecordCache] = weakref.WeakKeyDictionary()
+class DatabaseCaches:
+    """What a process keeps of one database: its reference records and contact records."""
+
+    def __init__(self) -> None:
+        self.reference: References | None = None
+        self.records = RecordCache()
+
+
+# By engine: each app has its own (tests have many), and an engine is one database.
+_CACHES: weakref.WeakKeyDictionary[Engine, DatabaseCaches] = weakref.WeakKeyDictionary()
 _CACHES_LOCK = threading.Lock()
 
 
-def record_cache() -> RecordCache:
-    """The cache of the app's database (each app has its engine: tests have many)."""
+def database_caches() -> DatabaseCaches:
     engine = db.engine
     with _CACHES_LOCK:
-        cache = _CACHES.get(engine)
-        if cache is None:
-            cache = _CACHES[engine] = RecordCache()
-        return cache
+        caches = _CACHES.get(engine)
+        if caches is None:
+            caches = _CACHES[engine] = DatabaseCaches()
+        return caches
+
+
+def record_cache() -> RecordCache:
+    """The cache of contact records of the app's database."""
+    return database_caches().records
+
+
+def reference_records(refresh: bool = False) -> References:
+    """The member states by code and the areas by id, read once per process and database:
+    they are the reference data, written only by ``flask seed`` (before serving). Read again
+    when asked for one they do not have."""
+    caches = database_caches()
+    if refresh or caches.reference is None:
+        countries = {
+            row.code: ReferenceRecord(row._asdict())
+            for row in db.session.execute(select(*Country.__table__.columns))
+        }
+        areas = {
+            row.id: ReferenceRecord(row._asdict())
+            for row in db.session.execute(select(*Area.__table__.columns))
+        }
+        if not countries:  # not seeded yet: read again next time
+            return countries, areas
+        caches.reference = (countries, areas)
+    return caches.reference
+
+
+def forget_reference_records() -> None:
+    """After the reference data was written (``flask seed``)."""
+    with _CACHES_LOCK:
+        for caches in _CACHES.values():
+            caches.reference = None
+
+
+# Built once: a statement made afresh costs more to prepare than the rows cost to read.
+CONTACTS = select(*CONTACT_COLUMNS, User.email).outerjoin(User, User.id == Contact.verified_by_id)
+CONTACTS_BY_PUBLIC_ID = CONTACTS.where(Contact.public_id.in_(bindparam("values", expanding=True)))
+CONTACTS_BY_ID = CONTACTS.where(Contact.id.in_(bindparam("values", expanding=True)))
+CHANNELS_OF = (
+    select(Channel.contact_id, Channel.kind, Channel.value, Channel.label, Channel.is_24_7)
+    .where(Channel.contact_id.in_(bindparam("contact_ids", expanding=True)))
+    .order_by(Channel.contact_id, Channel.position)
+)
+
+
+def contact_records(public_ids: list[str]) -> dict[str, ContactRecord]:
+    """The contacts (with their channels, state, area and verifier) of ``public_ids``."""
+    found = _records(CONTACTS_BY_PUBLIC_ID, public_ids)
+    return {record.public_id: record for record in found.values()}  # type: ignore[attr-defined]
 
 
 VERIFIERS = select(User.id, User.email).where(User.id.in_(bindparam("ids", expanding=True)))
