@@ -36,9 +36,6 @@ def near_spellings(word: str, candidates: Sequence[str]) -> list[tuple[str, int,
     """(candidate, edits, position) of the candidates within ``typo_distance(word)`` edits of
     ``word``, a swap of neighbours counting as one (optimal string alignment), the word itself
     included. The one place the edit distance is computed (rapidfuzz, in C++)."""
-    return [
-        (text, edits, position)
-        for text, edits, position in process.extract(
-            word, candidates, scorer=OSA.distance, score_cutoff=typo_distance(word), limit=None
-        )
-    ]
+    return process.extract(  # (choice, score, index): the score is the distance here
+        word, candidates, scorer=OSA.distance, score_cutoff=typo_distance(word), limit=None
+    )
