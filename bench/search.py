@@ -77,6 +77,7 @@ from directory.extensions import db  # noqa: E402
 from directory.models import Area, Channel, Contact, ContactStatus, Country, Role  # noqa: E402
 from directory.models.base import utcnow  # noqa: E402
 from directory.models.hours import availability  # noqa: E402
+from directory.models.records import ContactRecord  # noqa: E402
 from directory.projections.documents import PHONE_KINDS, schedule_key, search_document  # noqa: E402
 from directory.projections.query import (  # noqa: E402
     MAX_TYPO_WORD,
@@ -956,7 +957,7 @@ class Fts5Peer:
         return ids, total
 
 
-def load_contacts(keys: list[tuple[str, int]]) -> list[Contact]:
+def load_contacts(keys: list[tuple[str, int]]) -> list[ContactRecord]:
     """The page's contacts (public id, version), as SearchIndex.search loads them."""
     return SearchIndex.load(keys)
 
