@@ -230,14 +230,15 @@ def run_import(task: Task, clock: Clock, outcome: Outcome, data: bytes) -> None:
     saved = {name: getattr(imports, name) for name in ("read_table", "_check", "_write")}
     for name, label in (("read_table", "read"), ("_check", "check"), ("_write", "write")):
         setattr(imports, name, clock.wrap(label, saved[name]))
-    hooks = list(transactions.AFTER_COMMIT)
-    transactions.AFTER_COMMIT[:] = [clock.wrap("index catch-up", hook) for hook in hooks]
+    registered = transactions.after_commit_hooks(current_app)
+    hooks = list(registered)
+    registered[:] = [clock.wrap("index catch-up", hook) for hook in hooks]
     try:
         report = imports.import_contacts(Actor.system("bench"), data, dry_run=task.step == DRY_RUN)
     finally:
         for name, function in saved.items():
             setattr(imports, name, function)
-        transactions.AFTER_COMMIT[:] = hooks
+        registered[:] = hooks
     outcome.count = report.rows
     outcome.output_bytes = len(data)
     counts = (

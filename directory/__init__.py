@@ -56,10 +56,9 @@ def create_app(config_class: type[Config] | None = None, **overrides: object) ->
         app.register_blueprint(blueprint)
 
     from .projections.search import catch_up_after_commit
-    from .services.transaction import AFTER_COMMIT
+    from .services.transaction import on_commit
 
-    if catch_up_after_commit not in AFTER_COMMIT:
-        AFTER_COMMIT.append(catch_up_after_commit)
+    on_commit(app, catch_up_after_commit)
 
     from .cli import register_cli
 

@@ -30,13 +30,13 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from .extensions import login_manager
+from .formats.phones import format_phone
 from .models import Area, Channel, ChannelKind, Contact, Country
 from .models.base import utcnow
 from .models.hours import Availability, availability, group_days, is_open_at
 from .search.highlight import Marker
 from .services.tokens import user_for_token
 from .services.users import user_for_session_id
-from .services.validation import format_phone
 from .text import fold
 
 T = TypeVar("T")

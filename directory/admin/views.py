@@ -26,6 +26,7 @@ from flask_wtf import FlaskForm
 
 from ..contacts.labels import ACTION_LABELS, FIELD_LABELS
 from ..extensions import login_manager
+from ..formats.cells import csv_safe
 from ..models import Role, User
 from ..services.actors import Actor
 from ..services.audit import (
@@ -35,7 +36,6 @@ from ..services.audit import (
     audit_entries,
     changes_about_user,
     changes_by_user,
-    csv_safe,
     iter_audit_rows,
     users_page,
 )

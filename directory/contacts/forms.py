@@ -36,6 +36,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..formats.phones import format_phone
 from ..models import ChannelKind, Contact, Role
 from ..reference import AREAS, COUNTRIES, COUNTRY_BY_CODE
 from ..services.actors import Actor
@@ -49,7 +50,6 @@ from ..services.validation import (
     ChannelData,
     ContactData,
     clean_contact_data,
-    format_phone,
 )
 from ..text import fold
 from ..web import day_range_names, lang

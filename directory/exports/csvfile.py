@@ -5,7 +5,7 @@ One row per contact, every field, its channels in numbered groups of columns (``
 most any exported contact has. Files are UTF-8 with a BOM (so that Excel reads them as UTF-8),
 CRLF line ends, quoted as RFC 4180 asks; newlines inside a postal address stay inside the quoted
 cell. A text cell a spreadsheet would run as a formula gets a leading apostrophe (the guard the
-audit CSV uses, ``services.audit.csv_safe``); reading strips exactly that apostrophe again, so a
+audit CSV uses, ``formats.cells``); reading strips exactly that apostrophe again, so a
 file exported and imported unchanged changes nothing.
 
 Hours are written as people read them, ``Mon-Fri 08:00-17:00; Sat 09:00-12:00``, and read back
@@ -26,9 +26,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ..extensions import db
+from ..formats.cells import guard, unguard
 from ..models import Area, Channel, Contact, ContactStatus
 from ..models.hours import DAY_ABBREVIATIONS, hours_text
-from ..services.audit import FORMULA_STARTS, csv_safe
 from ..services.selection import Scope, contacts_in, count_in
 from ..services.validation import MAX_CHANNELS, TEXT_FIELDS, ChannelData
 
@@ -74,20 +74,6 @@ DAY_RUN = re.compile(r"^([A-Za-z]{3})(?:[-–]([A-Za-z]{3}))?$")
 
 
 # --- cells ---------------------------------------------------------------------------------
-
-
-def guard(value: str) -> str:
-    """A text cell as written: a formula-like start gets an apostrophe (see ``unguard``)."""
-    if value.startswith("'") and value.lstrip("'").startswith(FORMULA_STARTS):
-        return "'" + value  # "'=x" becomes "''=x", so that reading strips one apostrophe only
-    return str(csv_safe(value))
-
-
-def unguard(value: str) -> str:
-    """The text of a cell as read: the apostrophe ``guard`` added, and only that, removed."""
-    if value.startswith("'") and value.lstrip("'").startswith(FORMULA_STARTS):
-        return value[1:]
-    return value
 
 
 def format_utc(moment: datetime | None) -> str:

@@ -16,9 +16,9 @@ from datetime import datetime, timedelta
 from functools import cache, lru_cache
 from pathlib import Path
 
+from ..formats.phones import format_phone
 from ..models.contact import ChannelKind, Contact
 from ..models.hours import zone
-from ..services.validation import format_phone
 
 STYLESHEET = Path(__file__).resolve().parent.parent / "static" / "css" / "pack.css"
 PAGE_MARK, PAGES_MARK = "\x00", "\x01"

@@ -20,9 +20,9 @@ from typing import TextIO
 import vobject
 from vobject.base import Component, backslashEscape
 
+from ..formats.phones import format_phone
 from ..models.contact import Channel, ChannelKind, Contact, HolderKind
 from ..models.hours import hours_text
-from ..services.validation import format_phone
 
 PRODID = "-//Hemispheric Points-of-Contact Directory//vCard export 1.0//EN"
 # UIDs are uuid5 of this namespace and the public id: the same contact, the same UID, always.

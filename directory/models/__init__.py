@@ -4,6 +4,7 @@ from .area import Area
 from .change import Action, Change, Entity
 from .contact import Channel, ChannelKind, Contact, ContactStatus, HolderKind
 from .country import Country
+from .cursor import ProjectionCursor
 from .export import ExportRecord
 from .security import ApiToken, RolePolicy, SignInFailure
 from .user import Role, User
@@ -21,6 +22,7 @@ __all__ = [
     "Entity",
     "ExportRecord",
     "HolderKind",
+    "ProjectionCursor",
     "Role",
     "RolePolicy",
     "SignInFailure",

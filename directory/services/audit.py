@@ -27,7 +27,6 @@ AUDIT_CSV_HEADER = (
     "changed_fields",
 )
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -141,13 +140,6 @@ def iter_audit_rows(filters: AuditFilters) -> Iterator[tuple[int | str, ...]]:
             _country_of(change) or "",
             changed_fields_text(_fields_of(change)),
         )
-
-
-def csv_safe(value: int | str) -> int | str:
-    """A cell a spreadsheet shows as text rather than running it as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def changes_about_user(email: str, limit: int = 20) -> list[AuditEntry]:

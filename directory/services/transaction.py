@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from flask import Flask, current_app
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -71,13 +72,30 @@ def write_transaction(logged: bool = True) -> Iterator[Session]:
         session.rollback()
         raise
     if logged and not _deferred.get():
-        for hook in list(AFTER_COMMIT):
-            hook()
+        run_after_commit()
 
 
 # Called after every committed write, outside any transaction: projections catch up here.
-AFTER_COMMIT: list[Callable[[], None]] = []
+# Kept per app (two apps in one process, as tests make, each have their own).
+_HOOKS = "directory.after_commit"
 _deferred: ContextVar[bool] = ContextVar("projections_deferred", default=False)
+
+
+def on_commit(app: Flask, hook: Callable[[], None]) -> None:
+    """Run ``hook`` in ``app`` after every committed write that logged a change."""
+    hooks: list[Callable[[], None]] = app.extensions.setdefault(_HOOKS, [])
+    if hook not in hooks:
+        hooks.append(hook)
+
+
+def after_commit_hooks(app: Flask) -> list[Callable[[], None]]:
+    """The app's hooks; a test or a benchmark may replace what the list holds."""
+    return app.extensions.setdefault(_HOOKS, [])
+
+
+def run_after_commit() -> None:
+    for hook in list(after_commit_hooks(current_app)):
+        hook()
 
 
 @contextmanager
@@ -88,5 +106,4 @@ def projections_deferred() -> Iterator[None]:
         yield
     finally:
         _deferred.reset(token)
-    for hook in list(AFTER_COMMIT):
-        hook()
+    run_after_commit()

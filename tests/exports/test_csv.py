@@ -428,10 +428,8 @@ def test_imports_are_in_the_export_log(app, users: dict[str, User]) -> None:
 def test_the_search_index_catches_up_once_per_import(
     app, users: dict[str, User], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from directory.services import transaction
-
     calls: list[int] = []
-    monkeypatch.setattr(transaction, "AFTER_COMMIT", [lambda: calls.append(1)])
+    monkeypatch.setitem(app.extensions, "directory.after_commit", [lambda: calls.append(1)])
     create_contact(SYSTEM, contact_data())
     calls.clear()
     rows = rows_of(export_bytes())

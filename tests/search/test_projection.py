@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import func, select
 from whoosh import index as whoosh_index
 
@@ -29,7 +29,6 @@ from directory.projections.search import (
     rebuild_index,
     search_contacts,
 )
-from directory.services import transaction
 from directory.services.actors import Actor
 from directory.services.browse import simple_search
 from directory.services.contacts import (
@@ -74,7 +73,7 @@ def without_hook(monkeypatch: pytest.MonkeyPatch) -> Callable:
 
     def run(write: Callable[[], object]) -> object:
         with monkeypatch.context() as patch:
-            patch.setattr(transaction, "AFTER_COMMIT", [])
+            patch.setitem(current_app.extensions, "directory.after_commit", [])
             return write()
 
     return run
