@@ -63,7 +63,7 @@ from sqlalchemy import func, select  # noqa: E402
 
 from bench.pages import build_app, log, machine_line  # noqa: E402
 from bench.search import Samples, format_table, generate_contacts, short_name  # noqa: E402
-from directory.exports import csvfile  # noqa: E402
+from directory.exports.csvfile import MAX_ROWS  # noqa: E402
 from directory.exports.pack import render_pdf  # noqa: E402
 from directory.exports.vcard import write_vcards  # noqa: E402
 from directory.extensions import db  # noqa: E402
@@ -71,7 +71,7 @@ from directory.models import Contact  # noqa: E402
 from directory.models.base import utcnow  # noqa: E402
 from directory.packs import making as pack_making  # noqa: E402
 from directory.projections.search import index_for_app  # noqa: E402
-from directory.services import imports  # noqa: E402
+from directory.services import contact_csv, imports  # noqa: E402
 from directory.services import transaction as transactions  # noqa: E402
 from directory.services.actors import Actor  # noqa: E402
 from directory.services.seed import seed_reference  # noqa: E402
@@ -190,15 +190,15 @@ def run_vcard(task: Task, clock: Clock, outcome: Outcome) -> None:
 
 def run_csv(task: Task, clock: Clock, outcome: Outcome) -> None:
     # As `flask contacts export -o FILE` does, its progress bar aside.
-    original = csvfile.contacts_in
-    csvfile.contacts_in = lambda scope: clock.iterate("queries", original(scope))
+    original = contact_csv.contacts_in
+    contact_csv.contacts_in = lambda scope: clock.iterate("queries", original(scope))
     try:
-        outcome.count = clock.wrap("count", csvfile.count_contacts)(None, None)
+        outcome.count = clock.wrap("count", contact_csv.count_contacts)(None, None)
         with Path(task.output).open("w", encoding="utf-8", newline="") as out:
-            for chunk in csvfile.export_chunks(None, None, utcnow()):
+            for chunk in contact_csv.export_chunks(None, None, utcnow()):
                 out.write(chunk)
     finally:
-        csvfile.contacts_in = original
+        contact_csv.contacts_in = original
 
 
 def run_pack(task: Task, clock: Clock, outcome: Outcome) -> None:
@@ -514,10 +514,10 @@ def run_size(size: int, args: argparse.Namespace) -> SizeReport:
             log(f"{LABELS[PDF]} ...")
             measure_step(report, PDF, base, folder, args)
         exported = folder / f"{CSV}.out"
-        if size > csvfile.MAX_ROWS:
+        if size > MAX_ROWS:
             for step in (UNCHANGED, DRY_RUN, REAL):
                 report.rows.append(
-                    Row(step, size, skipped=f"skipped: a file holds {csvfile.MAX_ROWS:,} at most")
+                    Row(step, size, skipped=f"skipped: a file holds {MAX_ROWS:,} at most")
                 )
             return report
         changed = folder / "changed.csv"

@@ -11,8 +11,8 @@ def contact_data(
     country: str = "JM", area: str = "disaster-response", **changes: object
 ) -> ContactData:
     values: dict[str, object] = {
-        "country_code": country,
-        "area_slug": area,
+        "country": country,
+        "area": area,
         "organisation": "Office of Disaster Preparedness, Jamaica",
         "unit": "National Emergency Operations Centre",
         "position_title": "24/7 duty officer",

@@ -24,10 +24,10 @@ from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from ..contacts.labels import ACTION_LABELS, FIELD_LABELS
 from ..extensions import login_manager
 from ..formats.cells import csv_safe
 from ..models import Role, User
+from ..schemas.labels import ACTION_LABELS, FIELD_LABELS
 from ..services.actors import Actor
 from ..services.audit import (
     AUDIT_CSV_HEADER,

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
+
+from ..schemas.contact import CHANNEL_SPECS, RECORDED, SPECS
+from ..schemas.fields import Kind, Spec, openapi_property
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 CONTACT = {"$ref": "#/components/schemas/Contact"}
@@ -73,17 +77,10 @@ IF_MATCH = {
 
 CHANNEL = {
     "type": "object",
-    "required": ["kind", "value"],
-    "properties": {
-        "kind": {
-            "type": "string",
-            "enum": ["email", "phone", "mobile", "fax", "satellite", "radio", "website"],
-        },
-        "value": {"type": "string", "description": "Phones are answered in E.164."},
-        "label": {"type": "string"},
-        "is_24_7": {"type": "boolean"},
-    },
+    "required": [spec.name for spec in CHANNEL_SPECS if spec.required],
+    "properties": {spec.name: openapi_property(spec, {}) for spec in CHANNEL_SPECS},
 }
+CHANNEL["properties"]["value"]["description"] = "Phones are answered in E.164."
 WINDOW = {
     "type": "object",
     "properties": {
@@ -92,28 +89,19 @@ WINDOW = {
         "closes": {"type": "string", "pattern": "^\\d{2}:\\d{2}$"},
     },
 }
-WRITABLE = {
-    "country": {"type": "string"},
-    "area": {"type": "string"},
-    "rank": {"type": "integer", "minimum": 1, "description": "1 = primary: the calling order"},
-    "organisation": {"type": "string"},
-    "unit": {"type": "string"},
-    "position_title": {"type": "string"},
-    "holder_honorific": {"type": "string"},
-    "holder_given_name": {"type": "string"},
-    "holder_family_name": {"type": "string"},
-    "is_vacant": {"type": "boolean"},
-    "channels": {"type": "array", "items": CHANNEL},
-    "languages": {"type": "array", "items": {"type": "string"}},
-    "time_zone": {"type": "string", "description": "IANA name"},
-    "hours_24_7": {"type": "boolean"},
-    "hours": {"type": "array", "items": WINDOW, "description": "Local time; Monday = 0"},
-    "postal_address": {"type": "string"},
-    "city": {"type": "string"},
-    "notes": {"type": "string"},
-    "nomination_reference": {"type": "string"},
-    "nominated_on": {"type": ["string", "null"], "format": "date"},
+ITEMS = {
+    Kind.CHANNELS: CHANNEL,
+    Kind.HOURS: WINDOW,
+    Kind.LANGUAGES: {"type": "string", "pattern": "^[a-z]{2}$"},
 }
+
+
+def properties(specs: Iterable[Spec]) -> dict[str, Any]:
+    """The OpenAPI properties of the schema's fields that the API carries."""
+    return {spec.name: openapi_property(spec, ITEMS) for spec in specs if spec.in_api}
+
+
+WRITABLE = properties(SPECS)
 
 
 def openapi_document(server_url: str) -> dict[str, Any]:
@@ -287,12 +275,7 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                 "Contact": {
                     "type": "object",
                     "properties": {
-                        "public_id": {"type": "string"},
-                        **WRITABLE,
-                        "verified_at": {"type": ["string", "null"], "format": "date-time"},
-                        "verified_by": {"type": ["string", "null"]},
-                        "status": {"type": "string", "enum": ["active", "archived"]},
-                        "version": {"type": "integer"},
+                        **properties(RECORDED),
                         "url": {"type": "string", "format": "uri"},
                     },
                 },

@@ -10,6 +10,8 @@ from flask_login import current_user
 from werkzeug.exceptions import BadRequest
 
 from ..extensions import csrf
+from ..schemas.contact import SPECS
+from ..schemas.fields import JSON_TYPES
 from ..search.forms import read_search_request, run_search
 from ..search.highlight import highlight
 from ..services.actors import Actor
@@ -35,16 +37,10 @@ from .openapi import openapi_document
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer tokens need none; cookie-authenticated writes are checked below
 
-WRITABLE = {
-    "country", "area", "rank", "organisation", "unit", "position_title", "holder_honorific",
-    "holder_given_name", "holder_family_name", "is_vacant", "channels", "languages", "time_zone",
-    "hours_24_7", "hours", "postal_address", "city", "notes", "nomination_reference",
-    "nominated_on",
-}  # fmt: skip
+# What a request may send, and of which JSON type: the schema's fields that the API writes.
 TYPES: dict[str, type | tuple[type, ...]] = {
-    "rank": int, "is_vacant": bool, "hours_24_7": bool, "channels": list, "languages": list,
-    "hours": list, "nominated_on": (str, type(None)),
-}  # fmt: skip
+    spec.name: JSON_TYPES[spec.kind] for spec in SPECS if spec.in_api
+}
 ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
 
 
@@ -97,14 +93,11 @@ def _body() -> dict[str, Any]:
         raise ValidationFailed({"body": ["is not valid JSON"]}) from exc
     if not isinstance(body, dict):
         raise ValidationFailed({"body": ["must be a JSON object"]})
-    unknown = sorted(set(body) - WRITABLE)
+    unknown = sorted(set(body) - TYPES.keys())
     errors: dict[str, list[str]] = {name: ["is not a field of a contact"] for name in unknown}
     for name, kinds in TYPES.items():
         if name in body and not isinstance(body[name], kinds):
-            errors[name] = ["has the wrong type"]
-    for name, value in body.items():
-        if name not in TYPES and name in WRITABLE and not isinstance(value, str):
-            errors[name] = ["must be a string"]
+            errors[name] = ["must be a string" if kinds is str else "has the wrong type"]
     if errors:
         raise ValidationFailed(errors)
     return body

@@ -11,6 +11,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..schemas.labels import ACTION_LABELS, FIELD_LABELS
 from ..services.actors import Actor, can_write_country
 from ..services.browse import alternates_of, contact_with_history
 from ..services.contacts import (
@@ -25,8 +26,8 @@ from ..services.contacts import (
 from ..services.contacts import restore_version as restore_recorded_version
 from ..services.errors import ValidationFailed, VersionConflict
 from ..web import format_utc
-from .forms import ContactForm, compare_versions, describe
-from .labels import ACTION_LABELS, FIELD_LABELS
+from .forms import ContactForm
+from .versions import compare_versions, describe
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts")
 
@@ -98,7 +99,7 @@ def new():  # type: ignore[no-untyped-def]
         try:
             contact = create_contact(actor, form.to_contact_data())
         except ValidationFailed as failed:
-            form.apply_service_errors(failed.errors)
+            form.apply_service_errors(failed)
         else:
             flash(_("The contact “%(post)s” was created.", post=contact.position_title), "success")
             return redirect(url_for(".show", public_id=contact.public_id))
@@ -121,7 +122,7 @@ def edit(public_id: str):  # type: ignore[no-untyped-def]
         try:
             update_contact(actor, public_id, form.to_contact_data(), form.expected_version)
         except ValidationFailed as failed:
-            form.apply_service_errors(failed.errors)
+            form.apply_service_errors(failed)
         except VersionConflict as conflict:
             return _render_conflict(public_id, form, conflict)
         else:

@@ -9,7 +9,7 @@ audit CSV uses, ``formats.cells``); reading strips exactly that apostrophe again
 file exported and imported unchanged changes nothing.
 
 Hours are written as people read them, ``Mon-Fri 08:00-17:00; Sat 09:00-12:00``, and read back
-exactly. Everything above the last section is pure; the last one reads the database.
+exactly. Pure: which contacts go into a file is chosen by ``services.contact_csv``.
 """
 
 from __future__ import annotations
@@ -23,44 +23,41 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
 
-from ..extensions import db
 from ..formats.cells import guard, unguard
-from ..models import Area, Channel, Contact, ContactStatus
 from ..models.hours import DAY_ABBREVIATIONS, hours_text
-from ..services.selection import Scope, contacts_in, count_in
-from ..services.validation import MAX_CHANNELS, TEXT_FIELDS, ChannelData
-
-COLUMNS = (
-    "public_id",
-    "country",
-    "area",
-    "rank",
-    "organisation",
-    "unit",
-    "position_title",
-    "holder_honorific",
-    "holder_given_name",
-    "holder_family_name",
-    "is_vacant",
-    "languages",
-    "time_zone",
-    "hours_24_7",
-    "hours",
-    "postal_address",
-    "city",
-    "notes",
-    "nomination_reference",
-    "nominated_on",
-    "verified_at",
-    "version",
-    "exported_at",
+from ..schemas.contact import (
+    BY_NAME,
+    CHANNEL_SPECS,
+    MAX_CHANNELS,
+    RECORDED,
+    SPECS,
+    ChannelData,
 )
-REQUIRED_COLUMNS = ("country", "area", "organisation", "position_title")
-# Written for information; an import reads past them (``version`` is checked, never set).
-INFORMATION_COLUMNS = ("verified_at", "exported_at")
-CHANNEL_PARTS = ("kind", "value", "label", "24_7")
+from ..schemas.fields import Kind, Spec
+
+Path = tuple[str | int, ...]
+
+
+# The columns a contact's fields make (the schema says which fields go into a CSV), then the
+# time of the export, then the channels in numbered groups (``channel_columns``).
+def cell_specs(recorded: Sequence[Spec]) -> tuple[Spec, ...]:
+    """The fields that have a column of their own (all but the channels), in order."""
+    return tuple(spec for spec in recorded if spec.in_csv and spec.kind != Kind.CHANNELS)
+
+
+def columns_of(specs: Sequence[Spec]) -> tuple[str, ...]:
+    return (*(spec.name for spec in specs), "exported_at")
+
+
+CELL_SPECS = cell_specs(RECORDED)
+COLUMNS = columns_of(CELL_SPECS)
+# A row without a time zone takes its state's (services.imports): not a required column.
+REQUIRED_COLUMNS = tuple(
+    spec.name for spec in SPECS if spec.required and spec.in_csv and spec.name != "time_zone"
+)
+# The channel fields, as the columns name them.
+CHANNEL_PARTS = tuple(spec.name.removeprefix("is_") for spec in CHANNEL_SPECS)
 CHANNEL_COLUMN = re.compile(r"^channel_(\d{1,3})_(kind|value|label|24_7)$")
 MAX_ROWS = 20_000
 DAY_NUMBERS = {name.lower(): number for number, name in enumerate(DAY_ABBREVIATIONS)}
@@ -144,44 +141,33 @@ def channel_columns(count: int) -> list[str]:
     return [f"channel_{n}_{part}" for n in range(1, count + 1) for part in CHANNEL_PARTS]
 
 
-def header(channel_count: int) -> list[str]:
-    return [*COLUMNS, *channel_columns(channel_count)]
+def header(channel_count: int, specs: Sequence[Spec] = CELL_SPECS) -> list[str]:
+    return [*columns_of(specs), *channel_columns(channel_count)]
 
 
-def contact_row(contact: Contact, channel_count: int, exported_at: str) -> list[str]:
+def cell(spec: Spec, value: Any) -> str:
+    """A field's value as the text of its cell (before the formula guard)."""
+    if spec.kind == Kind.FLAG:
+        return YES if value else NO
+    if spec.kind == Kind.MOMENT:
+        return format_utc(value)
+    if spec.kind == Kind.DATE:
+        return value.isoformat() if value else ""
+    if spec.kind == Kind.LANGUAGES:
+        return " ".join(value or [])
+    if spec.kind == Kind.HOURS:
+        return hours_text(value or [])
+    return "" if value is None else str(value)
+
+
+def contact_row(
+    contact: Any, channel_count: int, exported_at: str, specs: Sequence[Spec] = CELL_SPECS
+) -> list[str]:
     """One contact as the cells of ``header(channel_count)``, guarded against formulas."""
-    values: list[str] = [
-        contact.public_id,
-        contact.country_code,
-        contact.area.slug,
-        str(contact.rank),
-        *(
-            getattr(contact, name) or ""
-            for name in (
-                "organisation",
-                "unit",
-                "position_title",
-                "holder_honorific",
-                "holder_given_name",
-                "holder_family_name",
-            )
-        ),
-        YES if contact.is_vacant else NO,
-        " ".join(contact.languages or []),
-        contact.time_zone,
-        YES if contact.hours_24_7 else NO,
-        hours_text(contact.hours or []),
-        contact.postal_address or "",
-        contact.city or "",
-        contact.notes or "",
-        contact.nomination_reference or "",
-        contact.nominated_on.isoformat() if contact.nominated_on else "",
-        format_utc(contact.verified_at),
-        str(contact.version),
-        exported_at,
-    ]
+    values = [cell(spec, spec.value_of(contact)) for spec in specs]
+    values.append(exported_at)
     for channel in contact.channels[:channel_count]:
-        values += [channel.kind, channel.value, channel.label, YES if channel.is_24_7 else NO]
+        values += [cell(spec, getattr(channel, spec.name)) for spec in CHANNEL_SPECS]
     values += [""] * (len(CHANNEL_PARTS) * (channel_count - len(contact.channels)))
     return [guard(value) for value in values]
 
@@ -330,146 +316,97 @@ class RowValues:
     channel_numbers: list[int] = field(default_factory=list)  # channels[i] is channel_<n>_...
     problems: list[Problem] = field(default_factory=list)
 
-    def column_of(self, key: str) -> str:
-        """The column a ContactData field or a validation key (``channels-2``) came from."""
-        if key.startswith("channels-"):
-            index = int(key.removeprefix("channels-"))
-            if index < len(self.channel_numbers):
-                return f"channel_{self.channel_numbers[index]}"
-            return "channels"
-        return {"country_code": "country", "area_slug": "area"}.get(key, key)
+    def column_of(self, path: Path) -> str:
+        """The column a field or a part of a channel (``("channels", 2, "value")``) came from."""
+        index = path[1] if len(path) > 1 else None
+        if path[0] == "channels" and isinstance(index, int) and index < len(self.channel_numbers):
+            return f"channel_{self.channel_numbers[index]}"
+        return str(path[0])
 
 
-def read_row(line: int, cells: dict[str, str], channel_numbers: Sequence[int]) -> RowValues:
+def read_cell(spec: Spec, text: str) -> Any:
+    """A cell's text as the field's value; ValueError saying what is wrong otherwise."""
+    if spec.kind == Kind.FLAG:
+        return parse_bool(text)
+    if spec.kind == Kind.NUMBER:
+        if not text.strip().isdigit():
+            raise ValueError(_l("must be a whole number"))
+        return int(text.strip())
+    if spec.kind == Kind.DATE:
+        try:
+            return date.fromisoformat(text.strip()) if text.strip() else None
+        except ValueError:
+            raise ValueError(_l("write the date as YYYY-MM-DD")) from None
+    if spec.kind == Kind.LANGUAGES:
+        return text.replace(",", " ").replace(";", " ").split()
+    if spec.kind == Kind.HOURS:
+        return parse_hours(text)
+    if spec.kind == Kind.CHOICE:
+        return text.strip()
+    return text
+
+
+# The columns an import sets; ``public_id`` and ``version`` say which contact and which version
+# of it a row is about; the others (``verified_at``, ``exported_at``) are read past.
+WRITTEN_SPECS = tuple(spec for spec in CELL_SPECS if spec in SPECS)
+
+
+def read_row(
+    line: int,
+    cells: dict[str, str],
+    channel_numbers: Sequence[int],
+    specs: Sequence[Spec] = WRITTEN_SPECS,
+) -> RowValues:
     """A row's cells as ContactData values; every cell that cannot be read becomes a Problem."""
-    cell = {name: unguard(value) for name, value in cells.items()}
-    row = RowValues(line, cell.get("public_id", "").strip(), None, {})
+    cell_text = {name: unguard(value) for name, value in cells.items()}
+    row = RowValues(line, cell_text.get("public_id", "").strip(), None, {})
 
     def fail(column: str, reason: object) -> None:
         row.problems.append(Problem(line, column, str(reason)))
 
-    values = row.values
-    if "country" in cell:
-        values["country_code"] = cell["country"].strip().upper()
-    if "area" in cell:
-        values["area_slug"] = cell["area"].strip().lower()
-    for name in TEXT_FIELDS:
-        if name in cell:
-            values[name] = cell[name]
-    if "time_zone" in cell:
-        values["time_zone"] = cell["time_zone"].strip()
-    if "languages" in cell:
-        values["languages"] = cell["languages"].replace(",", " ").replace(";", " ").split()
-    for name in ("rank", "version"):
-        raw = cell.get(name, "").strip()
-        if raw:
-            if raw.isdigit():
-                if name == "rank":
-                    values["rank"] = int(raw)
-                else:
-                    row.version = int(raw)
-            else:
-                fail(name, _l("must be a whole number"))
-    for name in ("is_vacant", "hours_24_7"):
-        if name in cell:
-            try:
-                values[name] = parse_bool(cell[name])
-            except ValueError as exc:
-                fail(name, exc)
-    if "hours" in cell:
+    for spec in (*specs, BY_NAME["version"]):
+        if spec.name not in cell_text:
+            continue
+        if spec.kind == Kind.NUMBER and not cell_text[spec.name].strip():
+            continue  # no calling order: after the last; no version: not checked
         try:
-            values["hours"] = parse_hours(cell["hours"])
+            value = read_cell(spec, cell_text[spec.name])
         except ValueError as exc:
-            fail("hours", exc)
-    if "nominated_on" in cell:
-        raw = cell["nominated_on"].strip()
-        try:
-            values["nominated_on"] = date.fromisoformat(raw) if raw else None
-        except ValueError:
-            fail("nominated_on", _l("write the date as YYYY-MM-DD"))
+            fail(spec.name, exc)
+            continue
+        if spec.name == "version":
+            row.version = value
+        else:
+            row.values[spec.name] = value
+    if "country" in row.values:
+        row.values["country"] = row.values["country"].upper()
+    if "area" in row.values:
+        row.values["area"] = row.values["area"].lower()
     if channel_numbers:
-        channels = []
-        for number in channel_numbers:
-            parts = {part: cell.get(f"channel_{number}_{part}", "") for part in CHANNEL_PARTS}
-            if not any(value.strip() for value in parts.values()):
-                continue
-            try:
-                is_24_7 = parse_bool(parts["24_7"])
-            except ValueError as exc:
-                fail(f"channel_{number}_24_7", exc)
-                continue
-            kind = parts["kind"].strip().lower()
-            if not kind:
-                fail(f"channel_{number}_kind", _l("say which kind of channel this is"))
-                continue
-            channels.append(ChannelData(kind, parts["value"], parts["label"], is_24_7))
-            row.channel_numbers.append(number)
-        values["channels"] = channels
+        row.values["channels"] = _read_channels(row, cell_text, channel_numbers, fail)
     return row
 
 
-# --- the contacts of an export (reads the database) ----------------------------------------
-
-
-def _filtered(statement, country: str | None, area: str | None):  # type: ignore[no-untyped-def]
-    statement = statement.where(Contact.status == ContactStatus.ACTIVE.value)
-    if country:
-        statement = statement.where(Contact.country_code == country)
-    if area:
-        statement = statement.join(Area, Area.id == Contact.area_id).where(Area.slug == area)
-    return statement
-
-
-def count_contacts(country: str | None, area: str | None) -> int:
-    if not (country and area):
-        return count_in(_scope(country, area))
-    statement = _filtered(select(func.count(Contact.id)), country, area)
-    return db.session.scalar(statement) or 0
-
-
-def most_channels(country: str | None, area: str | None) -> int:
-    """The most channels one contact of the export has: how many channel columns it needs."""
-    per_contact = _filtered(
-        select(func.count(Channel.id).label("n"))
-        .join(Contact, Contact.id == Channel.contact_id)
-        .group_by(Channel.contact_id),
-        country,
-        area,
-    ).subquery()
-    return db.session.scalar(select(func.max(per_contact.c.n))) or 0
-
-
-def _scope(country: str | None, area: str | None) -> Scope:
-    if country:
-        return Scope("country", country)
-    if area:
-        return Scope("area", area)
-    return Scope()
-
-
-def scope_label(country: str | None, area: str | None) -> str:
-    """As the export log records it: "all", "country:JM", "country:JM,area:<slug>"."""
-    if country and area:
-        return f"country:{country},area:{area}"
-    return _scope(country, area).label
-
-
-def export_chunks(
-    country: str | None,
-    area: str | None,
-    exported_at: datetime,
-    progress: Callable[[int], None] | None = None,
-) -> Iterator[str]:
-    """The active contacts of a state and/or an area (or all), in calling order, as CSV text."""
-    channel_count = most_channels(country, area)
-    stamp = format_utc(exported_at)
-
-    def rows() -> Iterator[list[str]]:
-        for contact in contacts_in(_scope(country, area)):
-            if country and area and contact.area.slug != area:
-                continue
-            yield contact_row(contact, channel_count, stamp)
-            if progress is not None:
-                progress(1)
-
-    return csv_chunks(header(channel_count), rows())
+def _read_channels(
+    row: RowValues,
+    cells: dict[str, str],
+    channel_numbers: Sequence[int],
+    fail: Callable[[str, object], None],
+) -> list[ChannelData]:
+    channels = []
+    for number in channel_numbers:
+        parts = {part: cells.get(f"channel_{number}_{part}", "") for part in CHANNEL_PARTS}
+        if not any(value.strip() for value in parts.values()):
+            continue
+        try:
+            is_24_7 = parse_bool(parts["24_7"])
+        except ValueError as exc:
+            fail(f"channel_{number}_24_7", exc)
+            continue
+        kind = parts["kind"].strip().lower()
+        if not kind:
+            fail(f"channel_{number}_kind", _l("say which kind of channel this is"))
+            continue
+        channels.append(ChannelData(kind, parts["value"], parts["label"], is_24_7))
+        row.channel_numbers.append(number)
+    return channels

@@ -6,7 +6,6 @@ import hashlib
 import re
 import secrets
 from collections.abc import Iterable
-from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -27,10 +26,11 @@ from ..models import (
     User,
 )
 from ..models.base import utcnow
+from ..schemas import contact as schema
 from .actors import Actor, require_admin, require_country_writer
 from .errors import NotFound, ValidationFailed, VersionConflict
 from .transaction import write_transaction
-from .validation import TEXT_FIELDS, ContactData, clean_contact_data
+from .validation import ContactData, clean_contact_data
 
 PUBLIC_ID_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i: read aloud on a phone
 PUBLIC_ID_LENGTH = 12
@@ -55,33 +55,7 @@ def is_public_id(value: str) -> bool:
 
 def snapshot(contact: Contact) -> dict[str, Any]:
     """The contact as plain data: what a Change row records as before and after."""
-    return {
-        "public_id": contact.public_id,
-        "country": contact.country_code,
-        "area": contact.area.slug if contact.area else None,
-        "rank": contact.rank,
-        "organisation": contact.organisation,
-        "unit": contact.unit,
-        "position_title": contact.position_title,
-        "holder_honorific": contact.holder_honorific,
-        "holder_given_name": contact.holder_given_name,
-        "holder_family_name": contact.holder_family_name,
-        "is_vacant": contact.is_vacant,
-        "channels": [channel.as_dict() for channel in contact.channels],
-        "languages": list(contact.languages or []),
-        "time_zone": contact.time_zone,
-        "hours_24_7": contact.hours_24_7,
-        "hours": [dict(window) for window in contact.hours or []],
-        "postal_address": contact.postal_address,
-        "city": contact.city,
-        "notes": contact.notes,
-        "nomination_reference": contact.nomination_reference,
-        "nominated_on": contact.nominated_on.isoformat() if contact.nominated_on else None,
-        "verified_at": contact.verified_at.isoformat() if contact.verified_at else None,
-        "verified_by": contact.verified_by.email if contact.verified_by else None,
-        "status": contact.status,
-        "version": contact.version,
-    }
+    return schema.snapshot(contact)
 
 
 def _record(
@@ -130,26 +104,35 @@ def _check_version(contact: Contact, expected_version: int | None) -> None:
 
 
 def _resolve(session: Session, data: ContactData) -> tuple[Country, Area]:
-    country = session.get(Country, (data.country_code or "").upper())
-    area = session.scalar(select(Area).where(Area.slug == data.area_slug))
+    country = session.get(Country, (data.country or "").upper())
+    area = session.scalar(select(Area).where(Area.slug == data.area))
     errors: dict[str, list[str]] = {}
     if country is None:
-        errors["country_code"] = [_l("is not a member state")]
+        errors["country"] = [_l("is not a member state")]
     if area is None:
-        errors["area_slug"] = [_l("is not a mandate area")]
+        errors["area"] = [_l("is not a mandate area")]
     if errors:
         raise ValidationFailed(errors)
     assert country is not None and area is not None  # for the type checker
     return country, area
 
 
+# The fields stored in a column of the same name, as the editor gave them (after cleaning):
+# every editable field but the state and area (relationships), the calling order (decided by
+# the service) and the channels (rows of their own).
+COLUMNS_SET_AS_GIVEN = tuple(
+    spec for spec in schema.SPECS if spec.read is None and spec.name not in {"rank", "channels"}
+)
+
+
 def _apply(contact: Contact, data: ContactData, *, channels: bool = True) -> None:
     """Set the contact's fields from cleaned data; ``channels=False`` leaves its channel rows
     as they are (an import does so when they are the same, to rewrite no rows for nothing)."""
-    for name in (*TEXT_FIELDS, "is_vacant", "time_zone", "hours_24_7", "nominated_on"):
-        setattr(contact, name, getattr(data, name))
-    contact.languages = list(data.languages)
-    contact.hours = [dict(window) for window in data.hours]
+    for spec in COLUMNS_SET_AS_GIVEN:
+        value = getattr(data, spec.name)
+        if isinstance(value, list):  # a copy: the row must not share the caller's list
+            value = [dict(item) if isinstance(item, dict) else item for item in value]
+        setattr(contact, spec.name, value)
     if channels:
         _apply_channels(contact, data)
     contact.has_24_7 = data.hours_24_7 or any(channel.is_24_7 for channel in data.channels)
@@ -176,7 +159,7 @@ def create_contact(
     verified_at: datetime | None = None,
 ) -> Contact:
     """A new active contact. ``verified_at`` is for imports and the demo seed, which carry it."""
-    require_country_writer(actor, (data.country_code or "").upper())
+    require_country_writer(actor, (data.country or "").upper())
     with write_transaction() as session:
         country, area = _resolve(session, data)
         cleaned = clean_contact_data(data, country.phone_region)
@@ -214,7 +197,7 @@ def update_contact(
     with write_transaction() as session:
         contact = _load_for_write(session, public_id)
         require_country_writer(actor, contact.country_code)
-        require_country_writer(actor, (data.country_code or "").upper())
+        require_country_writer(actor, (data.country or "").upper())
         _check_version(contact, expected_version)
         country, area = _resolve(session, data)
         cleaned = clean_contact_data(data, country.phone_region)
@@ -263,12 +246,12 @@ def write_contacts(
         pending.clear()
 
     for contact, data in edits:
-        country = countries.get((data.country_code or "").upper())
-        area = areas.get(data.area_slug)
+        country = countries.get((data.country or "").upper())
+        area = areas.get(data.area)
         if country is None:
-            raise ValidationFailed({"country_code": [_l("is not a member state")]})
+            raise ValidationFailed({"country": [_l("is not a member state")]})
         if area is None:
-            raise ValidationFailed({"area_slug": [_l("is not a mandate area")]})
+            raise ValidationFailed({"area": [_l("is not a mandate area")]})
         require_country_writer(actor, country.code)
         key = (country.code, area.id)
         if contact is None:
@@ -292,7 +275,11 @@ def write_contacts(
             contact.area = area
             if data.rank is not None:
                 contact.rank = data.rank
-            _apply(contact, data, channels=before["channels"] != [asdict(c) for c in data.channels])
+            _apply(
+                contact,
+                data,
+                channels=before["channels"] != [schema.channel_dict(c) for c in data.channels],
+            )
             contact.updated_at = now
             pending.append((Action.UPDATE, contact, before))
         if contact.status == ContactStatus.ACTIVE.value:
@@ -404,33 +391,7 @@ def verify_all(actor: Actor, country_code: str) -> int:
 
 def data_from_snapshot(state: dict[str, Any]) -> ContactData:
     """The editable part of a recorded version, to save it again."""
-    from datetime import date
-
-    from .validation import ChannelData
-
-    nominated = state.get("nominated_on")
-    return ContactData(
-        country_code=state["country"],
-        area_slug=state["area"],
-        rank=state.get("rank"),
-        organisation=state.get("organisation", ""),
-        unit=state.get("unit", ""),
-        position_title=state.get("position_title", ""),
-        holder_honorific=state.get("holder_honorific", ""),
-        holder_given_name=state.get("holder_given_name", ""),
-        holder_family_name=state.get("holder_family_name", ""),
-        is_vacant=bool(state.get("is_vacant")),
-        channels=[ChannelData(**channel) for channel in state.get("channels", [])],
-        languages=list(state.get("languages", [])),
-        time_zone=state.get("time_zone", "UTC"),
-        hours_24_7=bool(state.get("hours_24_7")),
-        hours=list(state.get("hours", [])),
-        postal_address=state.get("postal_address", ""),
-        city=state.get("city", ""),
-        notes=state.get("notes", ""),
-        nomination_reference=state.get("nomination_reference", ""),
-        nominated_on=date.fromisoformat(nominated) if nominated else None,
-    )
+    return schema.data_from_snapshot(state)
 
 
 def restore_version(actor: Actor, public_id: str, seq: int, expected_version: int) -> Contact:

@@ -21,25 +21,18 @@ from ..exports.csvfile import FileRejected, Problem, RowValues, read_row, read_t
 from ..extensions import db
 from ..models import Area, Channel, Contact, Country, Role
 from ..models.base import utcnow
+from ..schemas.contact import SPECS
 from .actors import Actor, can_write_country
 from .contacts import is_public_id, write_contacts
 from .errors import DomainError, PermissionDenied, ValidationFailed
 from .exports import record_export
 from .transaction import projections_deferred, write_transaction
-from .validation import TEXT_FIELDS, ChannelData, ContactData, clean_contact_data
+from .validation import ChannelData, ContactData, clean_contact_data
 
 LOAD_BATCH = 500  # public ids per query when loading the contacts a file names
-# ContactData fields that are columns of Contact under the same name (besides TEXT_FIELDS)
-OTHER_FIELDS = (
-    "country_code",
-    "rank",
-    "is_vacant",
-    "languages",
-    "time_zone",
-    "hours_24_7",
-    "hours",
-    "nominated_on",
-)
+# ContactData fields read from a column of Contact under the same name; the state and area
+# come from their own columns, the channels from their rows.
+COLUMN_FIELDS = tuple(spec.name for spec in SPECS if spec.read is None and spec.name != "channels")
 
 
 @dataclass
@@ -83,7 +76,7 @@ class _ChangedMeanwhile(DomainError):
         self.problems = problems
 
 
-BLANK = ContactData(country_code="", area_slug="", organisation="", position_title="", time_zone="")
+BLANK = ContactData()
 
 
 def can_import(actor: Actor) -> bool:
@@ -114,7 +107,7 @@ def import_contacts(actor: Actor, data: bytes, *, dry_run: bool = False) -> Impo
             report.problems.extend(changed.problems)
             return report
     report.written = True
-    codes = {row.values.get("country_code") for row in rows}
+    codes = {row.values.get("country") for row in rows}
     scope = f"country:{codes.pop()}" if len(codes) == 1 else "all"
     record_export(actor, "import", scope, report.rows)
     return report
@@ -133,11 +126,18 @@ def _current(session: Session, public_ids: Sequence[str]) -> dict[str, _Current]
     """The editable data of the contacts a file names, read in bulk as plain rows: a file of
     10,000 rows is checked with a few dozen queries and no ORM objects."""
     found: dict[str, _Current] = {}
-    columns = [getattr(Contact, name) for name in (*TEXT_FIELDS, *OTHER_FIELDS)]
+    columns = [getattr(Contact, name) for name in COLUMN_FIELDS]
     for start in range(0, len(public_ids), LOAD_BATCH):
         chunk = public_ids[start : start + LOAD_BATCH]
         rows = session.execute(
-            select(Contact.id, Contact.public_id, Contact.version, Area.slug, *columns)
+            select(
+                Contact.id,
+                Contact.public_id,
+                Contact.version,
+                Contact.country_code,
+                Area.slug,
+                *columns,
+            )
             .join(Area, Area.id == Contact.area_id)
             .where(Contact.public_id.in_(chunk))
         ).all()
@@ -149,10 +149,11 @@ def _current(session: Session, public_ids: Sequence[str]) -> dict[str, _Current]
         ):
             channels[contact_id].append(ChannelData(kind, value, label, bool(is_24_7)))
         for row in rows:
-            values = {name: getattr(row, name) for name in (*TEXT_FIELDS, *OTHER_FIELDS)}
+            values = {name: getattr(row, name) for name in COLUMN_FIELDS}
             data = ContactData(
                 **values,
-                area_slug=row.slug,
+                country=row.country_code,
+                area=row.slug,
                 channels=channels[row.id],
             )
             data.languages = list(data.languages or [])
@@ -245,7 +246,7 @@ def _check_row(
     unchanged = existing is not None and merged == existing.data
     if existing is not None and merged.rank == existing.data.rank:
         merged.rank = None  # kept as it is, even past 99 (where create_contact's order puts it)
-    code = merged.country_code
+    code = merged.country
     if code not in regions:
         fail("country", _l("“%(code)s” is not a member state", code=code))
     elif not can_write_country(actor, code):
@@ -253,8 +254,8 @@ def _check_row(
             "country",
             _l("you may import contacts of %(own)s only", own=actor.country_code or "-"),
         )
-    if merged.area_slug not in area_slugs:
-        fail("area", _l("“%(slug)s” is not a mandate area", slug=merged.area_slug))
+    if merged.area not in area_slugs:
+        fail("area", _l("“%(slug)s” is not a mandate area", slug=merged.area))
     if code not in regions:
         return None
     if existing is not None and unchanged and not row.problems:
@@ -266,12 +267,20 @@ def _check_row(
     try:
         cleaned = clean_contact_data(merged, phone_region)
     except ValidationFailed as invalid:
-        for key, messages in invalid.errors.items():
-            fail(row.column_of(key), " ".join(str(message) for message in messages))
+        for column, messages in _by_column(row, invalid).items():
+            fail(column, " ".join(str(message) for message in messages))
         return None
     if row.problems:
         return None
     return _Planned(row.line, row.public_id, existing.version if existing else None, cleaned)
+
+
+def _by_column(row: RowValues, invalid: ValidationFailed) -> dict[str, list]:
+    """The service's problems grouped by the column of the file each one is about."""
+    grouped: dict[str, list] = {}
+    for path, message in invalid.problems:
+        grouped.setdefault(row.column_of(path), []).append(message)
+    return grouped
 
 
 def _write(session: Session, actor: Actor, planned: list[_Planned]) -> None:

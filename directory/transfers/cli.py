@@ -9,11 +9,11 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
-from ..exports.csvfile import count_contacts, export_chunks, scope_label
 from ..extensions import db
 from ..models import Area, Country, User
 from ..models.base import utcnow
 from ..services.actors import Actor
+from ..services.contact_csv import count_contacts, export_chunks, scope_label
 from ..services.errors import PermissionDenied
 from ..services.exports import record_export
 from ..services.imports import ImportReport, import_contacts

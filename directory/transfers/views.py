@@ -15,17 +15,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from ..exports.csvfile import (
-    CHANNEL_PARTS,
-    COLUMNS,
-    MAX_ROWS,
-    count_contacts,
-    export_chunks,
-    file_name,
-    scope_label,
-)
+from ..exports.csvfile import CHANNEL_PARTS, COLUMNS, MAX_ROWS, file_name
 from ..services.actors import Actor
 from ..services.browse import active_areas, member_states
+from ..services.contact_csv import count_contacts, export_chunks, scope_label
 from ..services.exports import record_export
 from ..services.imports import ImportReport, can_import, import_contacts
 from ..web import lang, name_of, now, sorted_countries

@@ -15,17 +15,16 @@ from directory.exports.csvfile import (
     COLUMNS,
     MAX_ROWS,
     FileRejected,
-    export_chunks,
     file_name,
-    guard,
     parse_hours,
     read_table,
-    unguard,
 )
 from directory.extensions import db
+from directory.formats.cells import guard, unguard
 from directory.models import Change, Contact, ExportRecord, User
 from directory.models.hours import hours_text
 from directory.services.actors import Actor
+from directory.services.contact_csv import export_chunks
 from directory.services.contacts import create_contact, update_contact, verify_contact
 from directory.services.errors import PermissionDenied
 from directory.services.imports import import_contacts

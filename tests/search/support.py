@@ -19,8 +19,8 @@ INDEX = "index"
 def extra(key: str, country: str, area: str, **values: object) -> tuple[str, ContactData]:
     """A contact the examples need that the demo data does not have."""
     fields: dict[str, object] = {
-        "country_code": country,
-        "area_slug": area,
+        "country": country,
+        "area": area,
         "organisation": "Office of the Examples",
         "position_title": "Liaison officer",
         "time_zone": "UTC",
