@@ -26,7 +26,6 @@ AUDIT_CSV_HEADER = (
     "country",
     "changed_fields",
 )
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 
 
 @dataclass(frozen=True)
@@ -103,7 +102,7 @@ def audit_entries(filters: AuditFilters, page: int, per_page: int) -> Page:
         AuditEntry(change, _country_of(change), _fields_of(change), ids.get(change.entity_id))
         for change in changes
     ]
-    return Page(entries, found.total, page, per_page)
+    return Page(entries, found.total, found.page, per_page)
 
 
 def plain_value(value: Any) -> str:

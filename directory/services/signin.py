@@ -73,7 +73,7 @@ def attempt_sign_in(email: str, password: str, address: str) -> Attempt:
         )
     user = authenticate(email, password)
     if user is None:
-        with write_transaction() as session:
+        with write_transaction(logged=False) as session:
             session.add(SignInFailure(email=email, address=address, created_at=utcnow()))
         return Attempt(Outcome.REFUSED)
     if user.totp_secret:
@@ -85,7 +85,7 @@ def attempt_sign_in(email: str, password: str, address: str) -> Attempt:
 
 def record_sign_in(user_id: int) -> None:
     """A successful sign-in: earlier failures of the account are forgotten."""
-    with write_transaction() as session:
+    with write_transaction(logged=False) as session:
         user = session.get(User, user_id)
         if user is None:
             return
@@ -117,7 +117,7 @@ def _matching_step(secret: str, code: str, now: float) -> int | None:
 def verify_totp(user_id: int, code: str, address: str, now: float | None = None) -> bool:
     """Check a second-factor code; a code is accepted once only. Failures count as sign-in
     failures, so guessing codes is limited like guessing passwords."""
-    with write_transaction() as session:
+    with write_transaction(logged=False) as session:
         user = session.get(User, user_id)
         if user is None or not user.totp_secret or not user.is_active:
             return False
@@ -136,7 +136,7 @@ def enable_totp(user_id: int, secret: str, code: str, now: float | None = None) 
         raise ValidationFailed(
             {"code": [_l("does not match: check the phone's clock and try again")]}
         )
-    with write_transaction() as session:
+    with write_transaction(logged=False) as session:
         user = session.get(User, user_id)
         if user is None:
             raise ValidationFailed({"code": [_l("unknown user")]})
@@ -145,7 +145,7 @@ def enable_totp(user_id: int, secret: str, code: str, now: float | None = None) 
 
 
 def disable_totp(user_id: int) -> None:
-    with write_transaction() as session:
+    with write_transaction(logged=False) as session:
         user = session.get(User, user_id)
         if user is None:
             return
@@ -159,7 +159,7 @@ def set_role_policy(actor: Actor, role: str, require_totp: bool) -> None:
     require_admin(actor)
     if role not in {r.value for r in Role}:
         raise ValidationFailed({"role": [_l("is not a role")]})
-    with write_transaction() as session:
+    with write_transaction(logged=False) as session:
         policy = session.get(RolePolicy, role)
         if policy is None:
             policy = RolePolicy(role=role)

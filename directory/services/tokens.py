@@ -28,7 +28,7 @@ def create_token(actor: Actor, user_id: int, label: str = "") -> str:
     if actor.user_id != user_id and not actor.is_admin:
         raise PermissionDenied("only admins make tokens for others")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    with write_transaction() as session:
+    with write_transaction(logged=False) as session:
         user = session.get(User, user_id)
         if user is None or not user.is_active:
             raise NotFound(str(user_id))
@@ -45,7 +45,7 @@ def create_token(actor: Actor, user_id: int, label: str = "") -> str:
 
 
 def revoke_token(actor: Actor, token_id: int) -> None:
-    with write_transaction() as session:
+    with write_transaction(logged=False) as session:
         token = session.get(ApiToken, token_id)
         if token is None:
             raise NotFound(str(token_id))

@@ -106,4 +106,5 @@ def projections_deferred() -> Iterator[None]:
         yield
     finally:
         _deferred.reset(token)
-    run_after_commit()
+        # Also after an error: what was committed before it must reach the projections.
+        run_after_commit()
