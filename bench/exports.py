@@ -70,7 +70,7 @@ from directory.extensions import db  # noqa: E402
 from directory.models import Contact  # noqa: E402
 from directory.models.base import utcnow  # noqa: E402
 from directory.packs import making as pack_making  # noqa: E402
-from directory.projections.search import index_for_app  # noqa: E402
+from directory.projections.search.projection import index_for_app  # noqa: E402
 from directory.services import contact_csv, imports  # noqa: E402
 from directory.services import transaction as transactions  # noqa: E402
 from directory.services.actors import Actor  # noqa: E402

@@ -13,14 +13,18 @@ with ``ou=contacts,dc=example,dc=org`` created. Then:
   count what it holds;
 - first full sync: ``sync()`` into the empty A, as a ratio to ldapadd (target: under 2); A and B
   are then read back with ``ldapsearch`` and must hold the same entries;
+- the same first sync into a fourth empty server, D, one write at a time on the sync's ``SYNC``
+  connection instead of a window of requests in flight on an ``ASYNC`` one: what the window buys
+  (skipped with ``--no-one-at-a-time``);
 - where a sync's time goes: reading the server (``read_current``, beside the real ``ldapsearch``
   reading the same entries the same way), computing the entries from the database
   (``desired_entries``) and diffing the two, each timed alone;
 - second sync with nothing to do (target: under 5 s at 10,000 contacts; it must plan nothing);
 - one edit among N (``update_contact`` moving a contact to another city): a full sync, which
   must do exactly one modify; then the follow path, as ``flask ldap sync --follow`` runs it on
-  its open connection (``changed_contacts`` then ``apply_changes``), timed from the commit to
-  the modify done (target: one modify, under 1 s), ``--repeat`` edits for p50/p95.
+  its open connection (the follower's ``follow`` handing the change to ``apply_changes``, the
+  cursor read from and moved in the database), timed from the commit to the modify done
+  (target: one modify, under 1 s), ``--repeat`` edits for p50/p95.
 
 What the server did is read from its log (slapd runs with ``-d stats``, one line per
 operation): the ADD, MOD and DEL lines each step caused are counted beside the plan.
@@ -49,6 +53,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +62,6 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
-import ldap3  # noqa: E402
 from flask import Flask  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
@@ -65,8 +69,17 @@ from bench.pages import SEED, build_app, log, machine_line  # noqa: E402
 from bench.search import Samples, format_table, generate_contacts, short_name  # noqa: E402
 from directory.extensions import db  # noqa: E402
 from directory.models import Contact  # noqa: E402
+from directory.projections.follower import LoggedChange, cursor_of, follow  # noqa: E402
 from directory.projections.ldap import ldif  # noqa: E402
 from directory.projections.ldap import sync as projection  # noqa: E402
+from directory.projections.ldap.connection import PAGE_SIZE, LdapConnection  # noqa: E402
+from directory.projections.ldap.desired import desired_entries  # noqa: E402
+from directory.projections.ldap.diff import Add, Modify, diff  # noqa: E402
+from directory.projections.ldap.export import export_ldif  # noqa: E402
+from directory.projections.ldap.follow import apply_changes  # noqa: E402
+from directory.projections.ldap.mapping import ATTRIBUTES  # noqa: E402
+from directory.projections.ldap.records import read_current  # noqa: E402
+from directory.projections.ldap.settings import LdapSettings, SyncError  # noqa: E402
 from directory.services.actors import Actor  # noqa: E402
 from directory.services.contacts import data_from_snapshot, snapshot, update_contact  # noqa: E402
 from directory.services.records import active_contact_records  # noqa: E402
@@ -173,13 +186,13 @@ def read_floor(server: Slapd) -> float:
         "-o",
         "ldif-wrap=no",
         "-E",
-        f"pr={projection.PAGE_SIZE}/noprompt",
+        f"pr={PAGE_SIZE}/noprompt",
         "-b",
         BASE_DN,
         "-s",
         "one",
         OWNED_FILTER_TEXT,
-        *projection.ATTRIBUTES,
+        *ATTRIBUTES,
     )
 
 
@@ -193,8 +206,8 @@ def uid_count(server: Slapd) -> int:
     return len(server.ldapsearch(BASE_DN, "(uid=*)", attrs=("1.1",), scope="one"))
 
 
-def settings_for(app: Flask, server: Slapd) -> projection.LdapSettings:
-    return projection.LdapSettings.from_config(
+def settings_for(app: Flask, server: Slapd) -> LdapSettings:
+    return LdapSettings.from_config(
         {
             **app.config,
             "LDAP_URL": server.url,
@@ -206,15 +219,6 @@ def settings_for(app: Flask, server: Slapd) -> projection.LdapSettings:
             "LDAP_CA_FILE": str(server.ca_file),
         }
     )
-
-
-def close(connection: ldap3.Connection) -> None:
-    closing = getattr(projection, "_close", None)
-    if closing is not None:
-        closing(connection)
-        return
-    with contextlib.suppress(Exception):
-        connection.unbind()
 
 
 # --- measuring ------------------------------------------------------------------------------------
@@ -267,20 +271,18 @@ def verdict(passed: bool) -> str:
 
 def export(app: Flask, path: Path) -> tuple[int, Any]:
     with path.open("w", encoding="utf-8", newline="\n") as out:
-        return projection.export_ldif(  # type: ignore[no-any-return]
-            out, BASE_DN, app.config.get("DEFAULT_LOCALE") or "en", with_base=False
-        )
+        return export_ldif(out, BASE_DN, app.config.get("DEFAULT_LOCALE") or "en", with_base=False)
 
 
-def desired_now(settings: projection.LdapSettings) -> Any:
+def desired_now(settings: LdapSettings) -> Any:
     """What ``plan`` computes from the database, alone."""
     contacts = active_contact_records()
-    desired = projection.desired_entries(contacts, settings.language)
+    desired = desired_entries(contacts, settings.language)
     db.session.rollback()
     return desired
 
 
-def sync_logged(settings: projection.LdapSettings) -> projection.SyncReport:
+def sync_logged(settings: LdapSettings, window: int | None = None) -> projection.SyncReport:
     """``sync``, logging its plan and its progress on stderr."""
     begun = time.perf_counter()
 
@@ -297,7 +299,9 @@ def sync_logged(settings: projection.LdapSettings) -> projection.SyncReport:
 
         return progress
 
-    return projection.sync(settings, on_plan=on_plan)
+    if window is None:
+        return projection.sync(settings, on_plan=on_plan)
+    return projection.sync(settings, on_plan=on_plan, window=window)
 
 
 def kinds(actions: Sequence[Any]) -> Counter[str]:
@@ -305,7 +309,7 @@ def kinds(actions: Sequence[Any]) -> Counter[str]:
 
 
 def single_modify(actions: Sequence[Any]) -> bool:
-    return len(actions) == 1 and isinstance(actions[0], projection.Modify)
+    return len(actions) == 1 and isinstance(actions[0], Modify)
 
 
 @contextlib.contextmanager
@@ -393,6 +397,20 @@ def measure_slapadd(report: SizeReport, folder: Path, path: Path, count: int, no
         server.stop()
 
 
+def measure_one_at_a_time(report: SizeReport, app: Flask, count: int, nosync: bool) -> None:
+    """The first full sync into one more empty server, each write waited for in turn."""
+    log("first full sync into an empty D, one write at a time ...")
+    with slapd_server(nosync=nosync) as server:
+        server.add_ou(BASE_DN)
+        offset = log_offset(server)
+        seconds, first = timed(lambda: sync_logged(settings_for(app, server), window=1))
+        logged = operations(server, offset)
+    step = report.step("  the same, one write at a time (D)", entries=count, floor=True)
+    step.samples.values.append(seconds)
+    step.detail = f"SYNC strategy, no window; {first.summary()}; server: {described(logged)}"
+    log(f"  one at a time: {seconds:.2f} s ({seconds / report.ldapadd_s:.2f}x ldapadd)")
+
+
 def measure_syncs(
     report: SizeReport,
     app: Flask,
@@ -420,7 +438,7 @@ def measure_syncs(
     step.detail = f"{first.summary()}; server: {described(logged)}"
     log(f"  first sync: {seconds:.2f} s ({ratio:.2f}x ldapadd)")
     report.check(
-        first.count(projection.Add) == count and logged["ADD"] == count and len(logged) == 1,
+        first.count(Add) == count and logged["ADD"] == count and len(logged) == 1,
         f"the first sync added the {count:,} exported entries, nothing else",
     )
 
@@ -435,29 +453,29 @@ def measure_syncs(
         + (f" ({differing:,} differ)" if differing else ""),
     )
 
+    if args.one_at_a_time:
+        measure_one_at_a_time(report, app, count, not args.fsync)
+
     log("where a sync's time goes ...")
     reading = report.step("  read the server (read_current)", entries=count)
     searching = report.step("  ldapsearch, same filter and attributes", entries=count)
     desiring = report.step("  entries from the database (desired_entries)", entries=count)
     diffing = report.step("  diff", entries=count)
-    connection = projection.connect(settings)
-    try:
+    with LdapConnection(settings) as connection:
         for _ in range(args.runs):
-            seconds, current = timed(lambda: projection.read_current(connection, BASE_DN))
+            seconds, current = timed(lambda: read_current(connection))
             reading.samples.values.append(seconds)
             searching.samples.values.append(read_floor(first_server))
             seconds, desired = timed(lambda: desired_now(settings))
             desiring.samples.values.append(seconds)
             seconds, actions = timed(
-                lambda current=current, desired=desired: projection.diff(
+                lambda current=current, desired=desired: diff(
                     current, desired.entries, keep=desired.refused
                 )
             )
             diffing.samples.values.append(seconds)
-    finally:
-        close(connection)
     reading.detail = f"{len(current):,} entries read"
-    searching.detail = f"the C client, pages of {projection.PAGE_SIZE}, output discarded"
+    searching.detail = f"the C client, pages of {PAGE_SIZE}, output discarded"
     desiring.detail = f"{len(desired.entries):,} entries, {len(desired.refused)} refused"
     diffing.detail = f"{len(actions)} actions"
     log(
@@ -526,30 +544,29 @@ def measure_syncs(
     log(f"  full sync after one edit: {seconds:.2f} s, {after_edit.summary()}")
 
     log(f"follow path, {args.repeat} edits ...")
-    follow = report.step(
+    follow_step = report.step(
         "follow: commit -> modify done (p95)",
         use_p95=True,
         target=f"< {FOLLOW_S:g} s, 1 modify",
     )
     editing = report.step("  update_contact (the edit itself)")
     singles, writes = 0, Counter[str]()
-    cursor = after_edit.cursor
-    connection = projection.connect(settings)  # --follow keeps its connection open
-    try:
+    name = projection.cursor_name(BASE_DN)
+    with LdapConnection(settings) as connection:  # --follow keeps its connection open
         for _ in range(args.repeat):
             offset = log_offset(first_server)
+            seen: list[LoggedChange] = []
+            actions: list[Any] = []
             begun = time.perf_counter()
             edited = edit()
             committed = time.perf_counter()
-            db.session.rollback()  # as the follow loop does before each look at the log
-            ids, last = projection.changed_contacts(cursor)
-            actions = projection.apply_changes(connection, settings, ids)
+            follow(name, recording(connection, seen, actions))  # one look at the log
             done = time.perf_counter()
-            cursor = last
             logged = operations(first_server, offset)
             writes += logged
             editing.samples.values.append(committed - begun)
-            follow.samples.values.append(done - committed)
+            follow_step.samples.values.append(done - committed)
+            ids = [change.entity_id for change in seen]
             if ids == [edited] and single_modify(actions) and logged == Counter(MOD=1):
                 singles += 1
             else:
@@ -557,19 +574,33 @@ def measure_syncs(
                     f"  edit of {edited}: read {ids}, did {dict(kinds(actions))}, "
                     f"server: {described(logged)}"
                 )
-    finally:
-        close(connection)
-    follow.verdict = verdict(singles == args.repeat and follow.seconds < FOLLOW_S)
-    follow.detail = (
-        f"p50 {follow.samples.p50:.4f} s; {singles}/{args.repeat} edits were one modify; "
+    report.check(
+        bool(seen) and cursor_of(name) == seen[-1].seq,
+        "the follower's cursor, in the database, stands at the last change applied",
+    )
+    follow_step.verdict = verdict(singles == args.repeat and follow_step.seconds < FOLLOW_S)
+    follow_step.detail = (
+        f"p50 {follow_step.samples.p50:.4f} s; {singles}/{args.repeat} edits were one modify; "
         f"server: {described(writes)}"
     )
     editing.detail = f"p50 {editing.samples.p50:.4f} s, p95 {editing.samples.p95:.4f} s"
     editing.use_p95 = True
-    log(f"  follow: p50 {follow.samples.p50:.4f} s, p95 {follow.samples.p95:.4f} s")
+    log(f"  follow: p50 {follow_step.samples.p50:.4f} s, p95 {follow_step.samples.p95:.4f} s")
 
 
-def profiled_sync(settings: projection.LdapSettings, what: str, top: int) -> str:
+def recording(
+    connection: LdapConnection, seen: list[LoggedChange], actions: list[Any]
+) -> Callable[[Sequence[LoggedChange]], None]:
+    """``apply_changes`` as the follow loop hands it a batch, noting the batch and its actions."""
+
+    def apply(changes: Sequence[LoggedChange]) -> None:
+        seen.extend(changes)
+        actions.extend(apply_changes(connection, changes))
+
+    return apply
+
+
+def profiled_sync(settings: LdapSettings, what: str, top: int) -> str:
     """cProfile one ``sync``; its top functions by cumulative time."""
     profiler = cProfile.Profile()
     begun = time.perf_counter()
@@ -730,6 +761,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "(default: temporary, removed)",
     )
     parser.add_argument(
+        "--no-one-at-a-time",
+        dest="one_at_a_time",
+        action="store_false",
+        help="skip the first sync into one more server with one write at a time (what the "
+        "window of requests in flight buys)",
+    )
+    parser.add_argument(
         "--fsync",
         action="store_true",
         help="run the servers with olcDbNoSync FALSE (an fsync per write) instead of TRUE",
@@ -764,12 +802,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             report = run_size(size, args, profile_this=args.profile and size == sizes[-1])
             print(render(report, args), flush=True)  # each size as soon as it is done
             print(flush=True)
-    except (RuntimeError, projection.SyncError, subprocess.TimeoutExpired) as error:
+    except (RuntimeError, SyncError, subprocess.TimeoutExpired) as error:
         log(f"error: {error}")
         return 1
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     print(
-        f"{machine_line()}; {version}; ldap3 {ldap3.__version__}; "
+        f"{machine_line()}; {version}; ldap3 {metadata.version('ldap3')}; "
         f"load average at the end {load} (slapd and the sync share the CPUs)"
     )
     print(

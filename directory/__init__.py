@@ -55,7 +55,7 @@ def create_app(config_class: type[Config] | None = None, **overrides: object) ->
     for blueprint in (vcards_bp, transfers_bp, packs_bp):
         app.register_blueprint(blueprint)
 
-    from .projections.search import catch_up_after_commit
+    from .projections.search.projection import catch_up_after_commit
     from .services.transaction import on_commit
 
     on_commit(app, catch_up_after_commit)

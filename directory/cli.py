@@ -123,7 +123,8 @@ search_cli = AppGroup(
 @search_cli.command("rebuild")
 def search_rebuild_command() -> None:
     """Build the search index afresh from the database, then swap it in."""
-    from .projections.search import REBUILD_PROCESSES, rebuild_index
+    from .projections.search.index import REBUILD_PROCESSES
+    from .projections.search.projection import rebuild_index
     from .services.browse import count_active_contacts
 
     total = count_active_contacts()
@@ -136,7 +137,7 @@ def search_rebuild_command() -> None:
 @search_cli.command("check")
 def search_check_command() -> None:
     """Compare the index with the database; exit status 1 and a list when they differ."""
-    from .projections.search import check_index
+    from .projections.search.projection import check_index
 
     differences = check_index()
     for line in differences:
@@ -153,7 +154,7 @@ ldap_cli = AppGroup("ldap", help="The LDAP server that mail clients read: export
 
 
 def _ldap_settings():  # type: ignore[no-untyped-def]
-    from .projections.ldap.sync import LdapSettings, SyncError
+    from .projections.ldap.settings import LdapSettings, SyncError
 
     try:
         return LdapSettings.from_config(current_app.config)
@@ -179,7 +180,7 @@ def ldap_export_command(file: Path | None, base_dn: str | None, with_base: bool)
     """Write the whole directory as LDIF (RFC 2849) to FILE, or to standard output.
 
     Load it with `ldapadd -x -D ... -W -f FILE`, or offline with `slapadd -q -l FILE`."""
-    from .projections.ldap.sync import export_ldif
+    from .projections.ldap.export import export_ldif
     from .services.browse import count_active_contacts
 
     base_dn = base_dn or current_app.config.get("LDAP_BASE_DN") or "ou=contacts,dc=example,dc=org"
@@ -219,7 +220,9 @@ def ldap_export_command(file: Path | None, base_dn: str | None, with_base: bool)
 def ldap_sync_command(dry_run: bool, follow: bool, interval: float | None) -> None:
     """Bring the LDAP server in step with the directory: add, modify and delete entries under
     LDAP_BASE_DN. Entries that the sync did not make are never touched."""
-    from .projections.ldap.sync import SyncError, follow_changes, sync
+    from .projections.ldap.follow import follow_changes
+    from .projections.ldap.settings import SyncError
+    from .projections.ldap.sync import sync
 
     settings = _ldap_settings()
     if follow:
@@ -253,18 +256,14 @@ def ldap_sync_command(dry_run: bool, follow: bool, interval: float | None) -> No
     with contextlib.ExitStack() as stack:
 
         def on_plan(report):  # type: ignore[no-untyped-def]
-            if dry_run:
-                for action in report.actions:
-                    click.echo(action.describe())
-                return None
-            if not report.actions:
+            if dry_run or not report.actions:
                 return None
             label = "Writing to the LDAP server"
             bar = click.progressbar(length=len(report.actions), label=label, file=sys.stderr)
             return stack.enter_context(bar).update
 
         try:
-            report = sync(settings, dry_run=dry_run, on_plan=on_plan)
+            report = sync(settings, dry_run=dry_run, on_plan=on_plan, echo=click.echo)
         except SyncError as error:
             stack.close()
             click.secho(str(error), fg="red", err=True)

@@ -50,7 +50,9 @@ from ..services.users import (
     update_user,
     user_by_id,
 )
-from ..web import lang, now, page_number, sorted_countries
+from ..web.locale import lang, sorted_countries
+from ..web.paging import page_number
+from ..web.times import now
 from .forms import (
     ROLE_LABELS,
     USER_FIELD_LABELS,

@@ -10,10 +10,10 @@ from flask_login import current_user
 from werkzeug.exceptions import BadRequest
 
 from ..extensions import csrf
+from ..queries.highlight import highlight
+from ..queries.search import read_search_request, run_search
 from ..schemas.contact import SPECS
 from ..schemas.fields import JSON_TYPES
-from ..search.forms import read_search_request, run_search
-from ..search.highlight import highlight
 from ..services.actors import Actor
 from ..services.browse import (
     active_areas,
@@ -31,7 +31,8 @@ from ..services.contacts import (
 from ..services.errors import NotFound, ValidationFailed, VersionConflict
 from ..services.paging import paginate
 from ..services.tokens import count_token_request
-from ..web import now, page_number
+from ..web.paging import page_number
+from ..web.times import now
 from .openapi import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 
 from ..services.browse import area_contacts
-from ..web import lang, sorted_countries
+from ..web.locale import lang, sorted_countries
 
 bp = Blueprint("areas", __name__, url_prefix="/areas")
 PER_COUNTRY = 5  # primary and first alternates; the rest are one click away

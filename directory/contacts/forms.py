@@ -36,7 +36,7 @@ from ..services.actors import Actor
 from ..services.errors import Path, ValidationFailed
 from ..services.validation import clean_contact_data
 from ..text import fold
-from ..web import lang
+from ..web.locale import lang
 from .rows import ChannelForm, HoursForm, plain_field, time_zone_choices
 
 MAX_HOURS_ROWS = 14  # two periods a day is already unusual

@@ -29,7 +29,7 @@ from ..schemas.contact import CHANNEL_SPECS
 from ..schemas.fields import Kind, Spec
 from ..schemas.labels import KIND_LABELS
 from ..services.validation import HHMM
-from ..web import lang
+from ..web.locale import lang
 
 
 def length(limit: int) -> Length:

@@ -13,7 +13,8 @@ from ..models import ChannelKind
 from ..reference import AREAS, COUNTRY_BY_CODE
 from ..schemas.contact import SPECS
 from ..schemas.labels import FIELD_LABELS, KIND_LABELS
-from ..web import day_range_names, lang
+from ..web.locale import lang
+from ..web.times import day_range_names
 
 COMPARED_FIELDS = tuple(spec.name for spec in SPECS if spec.compared)
 

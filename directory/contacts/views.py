@@ -25,7 +25,7 @@ from ..services.contacts import (
 )
 from ..services.contacts import restore_version as restore_recorded_version
 from ..services.errors import ValidationFailed, VersionConflict
-from ..web import format_utc
+from ..web.times import format_utc
 from .forms import ContactForm
 from .versions import compare_versions, describe
 

@@ -7,7 +7,7 @@ from flask_login import current_user
 from ..services.actors import Actor, can_write_country
 from ..services.browse import country_area_page, country_contacts, is_country_code
 from ..services.contacts import verify_all as verify_all_contacts
-from ..web import page_number
+from ..web.paging import page_number
 
 bp = Blueprint("countries", __name__, url_prefix="/countries")
 PER_AREA = 25  # a state page stays short; the area listing has them all

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import cache, lru_cache
 from pathlib import Path
 
 from ..formats.phones import format_phone
@@ -136,7 +135,6 @@ class Pack:
         return f"incident-pack-{self.scope_value or 'all'}-{stamp}.pdf"
 
 
-@lru_cache(maxsize=1024)
 def utc_offset(time_zone: str, moment: datetime) -> str:
     offset = moment.astimezone(zone(time_zone)).utcoffset() or timedelta(0)
     minutes = int(offset.total_seconds()) // 60
@@ -238,7 +236,6 @@ def page_label_parts(label: str) -> tuple[str, str, str]:
     return (before, between, after)
 
 
-@cache
 def _stylesheet_text() -> str:
     return STYLESHEET.read_text(encoding="utf-8")
 

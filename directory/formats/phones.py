@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import phonenumbers
 
+from ..caches import phone_formats
 
-# Cached: a page of cards formats the same few hundred numbers again and again; a stored
-# number's formatting never changes, so the cache is never wrong.
-@lru_cache(maxsize=4096)
+
+@phone_formats
 def format_phone(value: str) -> str:
-    """A stored E.164 number as people read it: +1 876-906-9674."""
+    """A stored E.164 number as people read it: +1 876-906-9674 (kept: see caches.py)."""
     try:
         number = phonenumbers.parse(value, None)
     except phonenumbers.NumberParseException:

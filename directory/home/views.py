@@ -6,7 +6,8 @@ from flask_login import current_user
 from ..models import Role
 from ..services.browse import coverage_matrix
 from ..services.worklist import state_worklist
-from ..web import lang, now, sorted_countries
+from ..web.locale import lang, sorted_countries
+from ..web.times import now
 
 bp = Blueprint("home", __name__)
 

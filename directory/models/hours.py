@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
-from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ..caches import time_zones
 
 
 @dataclass(frozen=True)
@@ -28,9 +29,9 @@ def parse_hhmm(text: str) -> time:
     return value
 
 
-@lru_cache(maxsize=1024)
+@time_zones
 def zone(name: str) -> ZoneInfo:
-    """The zone of an IANA name, UTC when unknown; kept: a list of cards asks for each card's."""
+    """The zone of an IANA name, UTC when unknown (kept: see caches.py)."""
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):

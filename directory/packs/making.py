@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 from ..exports.pack import PAGE_MARK, PAGES_MARK, Pack, build_pack, page_label_parts
 from ..services.browse import active_areas, is_country_code, member_states
 from ..services.selection import Scope, contacts_in
-from ..web import lang, now, sorted_countries
+from ..web.locale import lang, sorted_countries
+from ..web.times import now
 
 
 def scope_of(kind: str, value: str = "") -> tuple[Scope, str, list, list]:

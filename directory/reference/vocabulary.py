@@ -4,8 +4,8 @@ search can name them by. Pure: built from the reference data."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
+from ..caches import vocabulary_built_once
 from ..text import near_spellings, words
 from .areas import AREAS
 from .countries import COUNTRIES
@@ -52,7 +52,7 @@ class Vocabulary:
         return found
 
 
-@lru_cache(maxsize=1)
+@vocabulary_built_once
 def vocabulary() -> Vocabulary:
-    """Built once per process from constant data."""
+    """Built from constant data (once per process: see caches.py)."""
     return Vocabulary.from_reference()

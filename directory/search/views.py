@@ -9,25 +9,19 @@ from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
 
 from ..models import Area, Country
-from ..projections.search import SearchResults
-from ..reference import LANGUAGES
-from ..services.browse import active_areas, member_states
-from ..web import (
-    lang,
-    language_name,
-    link,
-    name_of,
-    now,
-    page_number,
-    sorted_countries,
-    translated_once,
-)
-from .forms import (
+from ..queries.search import (
     SearchRequest,
+    SearchResults,
     read_search_request,
     run_search,
     search_enabled,
 )
+from ..reference import LANGUAGES
+from ..services.browse import active_areas, member_states
+from ..web.links import link
+from ..web.locale import lang, language_name, name_of, sorted_countries
+from ..web.paging import page_number
+from ..web.times import now
 
 bp = Blueprint("search", __name__, url_prefix="/search")
 
@@ -58,17 +52,14 @@ class Chip:
 
 
 def filter_words() -> dict[str, str]:
-    return translated_once(
-        "filters",
-        lambda: {
-            "availability": _("Availability"),
-            "only_24_7": _("24/7 only"),
-            "reachable_now": _("Reachable now"),
-            "area": _("Mandate area"),
-            "country": _("Member state"),
-            "language": _("Language spoken"),
-        },
-    )
+    return {
+        "availability": _("Availability"),
+        "only_24_7": _("24/7 only"),
+        "reachable_now": _("Reachable now"),
+        "area": _("Mandate area"),
+        "country": _("Member state"),
+        "language": _("Language spoken"),
+    }
 
 
 def filter_groups(

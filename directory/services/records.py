@@ -3,15 +3,12 @@ that draw many of them: search results above all."""
 
 from __future__ import annotations
 
-import threading
-import weakref
-from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.engine import Engine
 
+from ..caches import RecordCache, References, database_caches, every_database_caches
 from ..extensions import db
 from ..models import Area, Channel, Contact, ContactStatus, Country, User
 from ..models.records import ChannelRecord, ContactRecord, ReferenceRecord, VerifierRecord
@@ -20,70 +17,16 @@ CONTACT_COLUMNS = tuple(Contact.__table__.columns)
 CONTACT_KEYS = tuple(column.key for column in CONTACT_COLUMNS)
 
 
-References = tuple[dict[str, ReferenceRecord], dict[int, ReferenceRecord]]  # states, areas
-RECORDS_CACHED = 10_000  # per process and database: the whole directory, several times over
-
-
-class RecordCache:
-    """Contact records by (public id, version), the least recently used dropped first: a
-    version is never written twice, so a record read once stays true for as long as its
-    version is the current one. Only the verifier is not the contact's own (a user may change
-    their e-mail address): it is read afresh each time."""
-
-    def __init__(self, limit: int = RECORDS_CACHED) -> None:
-        self.limit = limit
-        self._records: OrderedDict[tuple[str, int], ContactRecord] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[str, int]) -> ContactRecord | None:
-        with self._lock:
-            found = self._records.get(key)
-            if found is not None:
-                self._records.move_to_end(key)
-            return found
-
-    def put(self, record: ContactRecord) -> None:
-        with self._lock:
-            self._records[(record.public_id, record.version)] = record  # type: ignore[attr-defined]
-            while len(self._records) > self.limit:
-                self._records.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._records)
-
-
-class DatabaseCaches:
-    """What a process keeps of one database: its reference records and contact records."""
-
-    def __init__(self) -> None:
-        self.reference: References | None = None
-        self.records = RecordCache()
-
-
-# By engine: each app has its own (tests have many), and an engine is one database.
-_CACHES: weakref.WeakKeyDictionary[Engine, DatabaseCaches] = weakref.WeakKeyDictionary()
-_CACHES_LOCK = threading.Lock()
-
-
-def database_caches() -> DatabaseCaches:
-    engine = db.engine
-    with _CACHES_LOCK:
-        caches = _CACHES.get(engine)
-        if caches is None:
-            caches = _CACHES[engine] = DatabaseCaches()
-        return caches
-
-
 def record_cache() -> RecordCache:
-    """The cache of contact records of the app's database."""
-    return database_caches().records
+    """The cache of contact records of the app's database (see caches.py)."""
+    return database_caches(db.engine).records
 
 
 def reference_records(refresh: bool = False) -> References:
     """The member states by code and the areas by id, read once per process and database:
     they are the reference data, written only by ``flask seed`` (before serving). Read again
     when asked for one they do not have."""
-    caches = database_caches()
+    caches = database_caches(db.engine)
     if refresh or caches.reference is None:
         countries = {
             row.code: ReferenceRecord(row._asdict())
@@ -101,9 +44,8 @@ def reference_records(refresh: bool = False) -> References:
 
 def forget_reference_records() -> None:
     """After the reference data was written (``flask seed``)."""
-    with _CACHES_LOCK:
-        for caches in _CACHES.values():
-            caches.reference = None
+    for caches in every_database_caches():
+        caches.reference = None
 
 
 # Built once: a statement made afresh costs more to prepare than the rows cost to read.

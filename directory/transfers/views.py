@@ -21,7 +21,8 @@ from ..services.browse import active_areas, member_states
 from ..services.contact_csv import count_contacts, export_chunks, scope_label
 from ..services.exports import record_export
 from ..services.imports import ImportReport, can_import, import_contacts
-from ..web import lang, name_of, now, sorted_countries
+from ..web.locale import lang, name_of, sorted_countries
+from ..web.times import now
 from .forms import DownloadForm, ImportForm
 
 bp = Blueprint("transfers", __name__)

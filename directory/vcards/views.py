@@ -1,8 +1,8 @@
 """vCard downloads: one contact, a search result, a state, an area.
 
-Sign-in is required by the app-wide check in web.py. Every download is written to the export
-log. A file is built in memory: a state or an area holds a few hundred contacts at most, and a
-search result is cut at SEARCH_LIMIT.
+Sign-in is required by the app-wide check in web/gate.py. Every download is written to the
+export log. A file is built in memory: a state or an area holds a few hundred contacts at most,
+and a search result is cut at SEARCH_LIMIT.
 """
 
 from __future__ import annotations
@@ -16,13 +16,14 @@ from flask_login import current_user
 
 from ..exports.vcard import write_vcards
 from ..models import Contact
-from ..search.forms import read_search_request, run_search
+from ..queries.search import read_search_request, run_search
 from ..services.actors import Actor
 from ..services.browse import active_areas, contact_with_history, member_states
 from ..services.errors import NotFound
 from ..services.exports import record_export
 from ..services.selection import Scope, contacts_in
-from ..web import lang, now
+from ..web.locale import lang
+from ..web.times import now
 
 bp = Blueprint("vcards", __name__)
 

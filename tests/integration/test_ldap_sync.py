@@ -19,11 +19,19 @@ from sqlalchemy import update
 
 from directory.extensions import db
 from directory.models import Contact
-from directory.projections.ldap.mapping import contact_entry
+from directory.projections.follower import cursor_of, follow, latest_seq
+from directory.projections.ldap import executor
+from directory.projections.ldap.connection import LdapConnection
+from directory.projections.ldap.diff import Action, Add, Modify
+from directory.projections.ldap.follow import apply_changes, follow_changes
+from directory.projections.ldap.mapping import OBJECT_CLASSES, OWNER_MARK, contact_entry
+from directory.projections.ldap.settings import LdapSettings, SyncError
+from directory.projections.ldap.sync import cursor_name
 from directory.services.actors import Actor
 from directory.services.contacts import archive_contact, create_contact, update_contact
+from directory.services.users import create_user
 from directory.services.validation import ChannelData
-from tests.factories import contact_data
+from tests.factories import PASSWORD, contact_data
 from tests.integration.slapd import Slapd
 
 pytestmark = pytest.mark.integration
@@ -250,8 +258,6 @@ def test_a_missing_base_is_named(
 def test_follow_applies_each_change_and_survives_the_server_going_away(
     app: Flask, private_slapd: Slapd
 ) -> None:
-    from directory.projections.ldap.sync import LdapSettings, follow_changes
-
     base = f"ou=contacts,{private_slapd.suffix}"
     configure(app, private_slapd, base)
     contact = create_contact(SYSTEM, contact_data())
@@ -303,6 +309,95 @@ def test_follow_applies_each_change_and_survives_the_server_going_away(
     assert not follower.is_alive()
     assert any("trying again" in line for line in lines)
     assert any("back" in line for line in lines)
+    assert cursor_of(cursor_name(base)) == latest_seq()
+
+
+def test_a_change_made_while_the_server_is_down_is_applied_once_it_is_back(
+    app: Flask, runner: FlaskCliRunner, private_slapd: Slapd
+) -> None:
+    """The cursor is in the database and moves only once a batch is in the server: a follower
+    that failed, or one started again, carries on from where the last one stopped."""
+    base = f"ou=contacts,{private_slapd.suffix}"
+    configure(app, private_slapd, base)
+    contact = create_contact(SYSTEM, contact_data())
+    sync(runner)
+    name = cursor_name(base)
+    in_step_at = cursor_of(name)
+    assert in_step_at == latest_seq()
+    settings = replace(LdapSettings.from_config(app.config), connect_timeout=1, timeout=2)
+
+    connection = LdapConnection(settings)
+    try:
+        private_slapd.stop()
+        update_contact(SYSTEM, contact.public_id, contact_data(city="Port Royal"), contact.version)
+        create_user(SYSTEM, "viewer@example.org", PASSWORD)  # not a contact: nothing in LDAP
+        with pytest.raises(SyncError, match=private_slapd.url):
+            follow(name, lambda changes: apply_changes(connection, changes))
+    finally:
+        connection.close()
+    assert cursor_of(name) == in_step_at
+
+    private_slapd.start()
+    applied: list[Action] = []
+    with LdapConnection(settings) as connection:  # as a follower started again would
+        handed = follow(name, lambda changes: applied.extend(apply_changes(connection, changes)))
+    assert handed == 2
+    assert [action.describe() for action in applied] == [f"modify uid={contact.public_id}  l"]
+    assert cursor_of(name) == latest_seq()
+    assert held(private_slapd, base)[contact.public_id]["l"] == ["Port Royal"]
+
+
+def owned_entry(uid: str) -> dict[str, tuple[str, ...]]:
+    return {
+        "objectClass": OBJECT_CLASSES,
+        "uid": (uid,),
+        "employeeType": (OWNER_MARK,),
+        "cn": (f"Contact {uid}",),
+        "sn": ("Contact",),
+    }
+
+
+def receivers() -> list[threading.Thread]:
+    """ldap3's threads that read the answers of an ASYNC connection, still running."""
+    return [
+        thread
+        for thread in threading.enumerate()
+        if type(thread).__name__ == "ReceiverSocketThread" and thread.is_alive()
+    ]
+
+
+@pytest.mark.parametrize("count", [3, executor.FEW * 3], ids=["one at a time", "window"])
+def test_refused_writes_are_named_together_and_the_others_done(
+    app: Flask, ldap_server: Slapd, ldap_base: str, count: int
+) -> None:
+    ldap_server.ldapadd(
+        f"dn: uid=there,{ldap_base}\n"
+        + "".join(f"{k}: {v}\n" for k, vs in owned_entry("there").items() for v in vs)
+    )
+    actions: list[Action] = [Add(f"new{n}", owned_entry(f"new{n}")) for n in range(count)]
+    actions.insert(1, Add("there", owned_entry("there")))
+    actions.append(Modify("gone", f"uid=gone,{ldap_base}", {"l": ("Kingston",)}))
+    settings = LdapSettings(
+        url=ldap_server.url,
+        bind_dn=ldap_server.bind_dn,
+        password=ldap_server.password,
+        base_dn=ldap_base,
+        timeout=2,
+    )
+    with LdapConnection(settings) as connection, pytest.raises(SyncError) as raised:
+        executor.execute(connection, actions, window=7)
+    assert str(raised.value).splitlines() == [
+        "The LDAP server refused 2 changes:",
+        "add    uid=there  : entryAlreadyExists",
+        "modify uid=gone  l: noSuchObject",
+    ]
+    assert set(held(ldap_server, ldap_base)) == {"there", *(f"new{n}" for n in range(count))}
+    # The window's connection is closed; ldap3's thread for it ends at once, or at the latest
+    # when its wait for the socket times out (the window's silence limit: LDAP_TIMEOUT).
+    deadline = time.monotonic() + settings.timeout + 3
+    while receivers() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert receivers() == []
 
 
 def test_a_read_cut_short_by_the_size_limit_stops_the_sync(

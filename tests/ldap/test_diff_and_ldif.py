@@ -1,4 +1,4 @@
-"""The sync's pure parts: the diff into actions, and the LDIF writer."""
+"""The sync's pure parts: the diff into actions, DNs and filters, and the LDIF writer."""
 
 from __future__ import annotations
 
@@ -8,17 +8,11 @@ import io
 import pytest
 
 from directory.projections.ldap import ldif
+from directory.projections.ldap.connection import entry_dn, owned_filter
+from directory.projections.ldap.diff import Add, Current, Delete, Modify, diff
 from directory.projections.ldap.mapping import Entry
-from directory.projections.ldap.sync import (
-    Add,
-    Current,
-    Delete,
-    LdapSettings,
-    Modify,
-    SyncError,
-    diff,
-    entry_dn,
-)
+from directory.projections.ldap.settings import LdapSettings, SyncError
+from directory.projections.ldap.sync import cursor_name
 
 
 def entry(uid: str, **values: tuple[str, ...]) -> Entry:
@@ -67,6 +61,18 @@ def test_dn_values_are_escaped() -> None:
     assert entry_dn("a,b+c", "ou=contacts,dc=example,dc=org") == (
         "uid=a\\,b\\+c,ou=contacts,dc=example,dc=org"
     )
+
+
+def test_filters_are_the_owned_entries_with_values_escaped() -> None:
+    owned = "(objectClass=inetOrgPerson)(employeeType=point of contact)"
+    assert owned_filter() == f"(&{owned})"
+    assert owned_filter(["a1", "x*)(uid=\\"]) == (
+        f"(&{owned}(|(uid=a1)(uid=x\\2a\\29\\28uid=\\5c)))"
+    )
+
+
+def test_the_cursor_is_named_for_the_base_whatever_its_case() -> None:
+    assert cursor_name("OU=Contacts,DC=Example,DC=org") == "ldap:ou=contacts,dc=example,dc=org"
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask
 
 from directory.extensions import db
-from directory.projections import search as search_module
+from directory.projections.search.projection import forget_index
 from directory.services.validation import ChannelData, ContactData
 from tests.conftest import make_app
 
@@ -116,11 +116,11 @@ EXTRAS = [
 
 
 def copy_demo(template: Path, target: Path) -> Path:
-    """The database, the index folder and its cursor, copied into ``target``."""
+    """The database and the index folder (its cursor is in the database), copied into
+    ``target``."""
     target.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(template / DATABASE, target / DATABASE)
     shutil.copytree(template / INDEX, target / INDEX)
-    shutil.copyfile(template / f"{INDEX}.cursor", target / f"{INDEX}.cursor")
     return target
 
 
@@ -131,14 +131,6 @@ def app_on(folder: Path, **overrides: object) -> Flask:
         SEARCH_INDEX_DIR=str(folder / INDEX),
         **overrides,
     )
-
-
-def forget_index(app: Flask) -> None:
-    """Close this app's searcher and drop it from the per-process registry."""
-    index = search_module._INDEXES.pop(app.config["SEARCH_INDEX_DIR"], None)
-    if index is not None and index._searcher is not None:
-        index._searcher.close()
-        index.reset()
 
 
 def close_app(app: Flask) -> None:

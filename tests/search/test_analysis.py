@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from directory.projections.query import (
+from directory.projections.search.query import (
     AREA,
     COUNTRY,
     DIGITS,
@@ -17,8 +17,8 @@ from directory.projections.query import (
     clean_text,
     plan_query,
 )
-from directory.projections.search import ANALYZER
-from directory.projections.text import joined, phone_digits
+from directory.projections.search.schema import ANALYZER
+from directory.projections.search.text import joined, phone_digits
 from directory.reference import AREAS, COUNTRIES
 from directory.text import fold, typo_distance, words
 

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from directory.projections.search import BitSetCache, bits_of, docnums_of
+from directory.projections.search.bitsets import BitSetCache, bits_of, docnums_of
 
 
 @pytest.mark.parametrize("seed", range(20))

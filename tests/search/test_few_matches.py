@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 import pytest
 from flask import Flask
 
-from directory.projections import search as search_module
-from directory.projections.search import SearchQuery, SearchResults, index_for_app
+from directory.projections.search import engine
+from directory.projections.search.engine import SearchQuery, SearchResults
+from directory.projections.search.projection import index_for_app
 
 NOW = datetime(2025, 3, 12, 15, 0, tzinfo=UTC)
 QUERIES = [
@@ -42,7 +43,7 @@ def test_one_by_one_and_bit_sets_agree(
 ) -> None:
     results = {}
     for way, few in (("one by one", 10**6), ("bit sets", -1)):
-        monkeypatch.setattr(search_module, "FEW_MATCHES", few)
+        monkeypatch.setattr(engine, "FEW_MATCHES", few)
         results[way] = [found(query, page, 3) for page in (1, 2, 3)]
     one_by_one, bit_sets = results["one by one"], results["bit sets"]
     assert one_by_one[0].total == bit_sets[0].total
@@ -54,5 +55,5 @@ def test_one_by_one_and_bit_sets_agree(
 def test_the_queries_find_few_and_many(demo: Flask) -> None:
     totals = [found(query, 1, 3).total for query in QUERIES]
     assert min(totals) >= 1
-    assert any(total <= search_module.FEW_MATCHES for total in totals)
-    assert any(total > search_module.FEW_MATCHES for total in totals)
+    assert any(total <= engine.FEW_MATCHES for total in totals)
+    assert any(total > engine.FEW_MATCHES for total in totals)

@@ -19,10 +19,10 @@ from flask.testing import FlaskClient
 
 from directory.extensions import db
 from directory.models import Role
-from directory.projections.search import SearchQuery, index_for_app, search_contacts
+from directory.projections.search.projection import index_for_app
+from directory.queries.search import SearchQuery, search_contacts
 from directory.reference import AREAS, COUNTRIES
 from directory.services.actors import Actor
-from directory.services.browse import simple_search
 from directory.services.users import create_user
 from tests.factories import PASSWORD
 from tests.search.support import app_on, close_app, copy_demo
@@ -147,9 +147,6 @@ def random_filters(rng: random.Random) -> dict[str, object]:
     return filters
 
 
-fallback = simple_search  # the plain database search the index falls back on
-
-
 @pytest.fixture(scope="module")
 def fuzz_app(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     app = app_on(copy_demo(demo_template, tmp_path_factory.mktemp("search-fuzz")))
@@ -198,7 +195,7 @@ def test_the_index_answers_every_query_quickly(fuzz: Flask) -> None:
 def test_search_contacts_never_falls_back_on_hostile_text(fuzz: Flask) -> None:
     """A query is never taken for a broken index: that would rebuild it for nothing."""
     for text in hostile_queries(FALLBACK_QUERIES, SEED + 1):
-        found = search_contacts(SearchQuery(text=text), NOW, fallback)
+        found = search_contacts(SearchQuery(text=text), NOW)
         assert not found.degraded, repr(text)
     assert not index_for_app().broken
 

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-import gc
 import logging
 import shutil
 import threading
 import time
-import warnings
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,15 +18,14 @@ from whoosh import index as whoosh_index
 
 from directory.extensions import db
 from directory.models import Change, Contact, ContactStatus
-from directory.projections import search as search_module
-from directory.projections.search import (
-    SearchQuery,
-    SearchResults,
-    check_index,
-    index_for_app,
-    rebuild_index,
-    search_contacts,
-)
+from directory.projections import search as search_package
+from directory.projections.follower import cursor_of
+from directory.projections.search import index as index_module
+from directory.projections.search import storage
+from directory.projections.search.index import SearchIndex
+from directory.projections.search.projection import check_index, index_for_app, rebuild_index
+from directory.projections.search.storage import cursor_name, read_index_id
+from directory.queries.search import SearchQuery, SearchResults, search_contacts
 from directory.services.actors import Actor
 from directory.services.browse import simple_search
 from directory.services.contacts import (
@@ -46,11 +43,8 @@ REBUILD_WAIT_S = 20.0
 SYSTEM = Actor.system("tests")
 
 
-fallback = simple_search  # the plain database search the index falls back on
-
-
 def find(text: str, **filters: object) -> SearchResults:
-    return search_contacts(SearchQuery(text=text, per_page=1000, **filters), NOW, fallback)
+    return search_contacts(SearchQuery(text=text, per_page=1000, **filters), NOW)
 
 
 def ids(results: SearchResults) -> list[str]:
@@ -81,6 +75,11 @@ def without_hook(monkeypatch: pytest.MonkeyPatch) -> Callable:
 
 def last_seq() -> int:
     return db.session.scalar(select(func.max(Change.seq))) or 0
+
+
+def cursor() -> int:
+    """Where the change log's follower has the copy of the index in the folder."""
+    return cursor_of(cursor_name(read_index_id(index_for_app().path)))
 
 
 def active_count() -> int:
@@ -148,13 +147,12 @@ def test_rebuild_reports_its_progress(writable: Flask) -> None:
 def test_rebuild_creates_a_missing_folder(writable: Flask) -> None:
     index = index_for_app()
     shutil.rmtree(index.path)
-    index.cursor_file.unlink()
     index.reset()
     result = writable.test_cli_runner().invoke(args=["search", "rebuild"])
     assert result.exit_code == 0, result.output
     assert whoosh_index.exists_in(str(index.path))
     assert check_index() == []
-    assert index.read_cursor() == last_seq()
+    assert cursor() == last_seq()
 
 
 def test_a_write_during_a_rebuild_is_not_lost(writable: Flask) -> None:
@@ -172,6 +170,43 @@ def test_a_write_during_a_rebuild_is_not_lost(writable: Flask) -> None:
     assert ids(find("zyxwv")) == written
 
 
+def test_a_rebuild_swaps_the_folder_once_no_catch_up_is_under_way(
+    writable: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The swap waits for the index's write lock, the one a Whoosh writer holds."""
+    index = index_for_app()
+    old_id = read_index_id(index.path)
+    swapping = threading.Event()
+    swap = storage.swap
+
+    def announced(folder: Path, fresh: Path) -> None:
+        swapping.set()
+        swap(folder, fresh)
+
+    monkeypatch.setattr(storage, "swap", announced)
+    writer = whoosh_index.open_dir(str(index.path)).writer()  # a catch-up under way elsewhere
+    counts: list[int] = []
+
+    def rebuild() -> None:
+        with writable.app_context():
+            counts.append(rebuild_index())
+            db.session.remove()
+
+    thread = threading.Thread(target=rebuild)
+    thread.start()
+    try:
+        assert swapping.wait(REBUILD_WAIT_S)
+        time.sleep(0.3)
+        assert read_index_id(index.path) == old_id, "swapped under a writer"
+    finally:
+        writer.cancel()
+        thread.join(REBUILD_WAIT_S)
+    assert counts == [active_count()]
+    assert read_index_id(index.path) != old_id
+    assert cursor_of(cursor_name(old_id)) == 0
+    assert check_index() == []
+
+
 # --- a process killed between its commit and the index update -----------------------------------
 
 
@@ -182,12 +217,12 @@ def test_the_next_write_applies_what_the_hook_missed(
     second = contact_by_key("BB-disaster-response-1")
     without_hook(lambda: renamed(first, "Zyxwv Office"))
     index = index_for_app()
-    assert index.read_cursor() < last_seq()
+    assert cursor() < last_seq()
     assert index.search(SearchQuery(text="zyxwv"), NOW).total == 0  # not there yet
 
     renamed(second, "Qwertz Office")  # the hook catches up from the cursor: both changes
 
-    assert index.read_cursor() == last_seq()
+    assert cursor() == last_seq()
     assert ids(index.search(SearchQuery(text="zyxwv"), NOW)) == [first.public_id]
     assert ids(index.search(SearchQuery(text="qwertz"), NOW)) == [second.public_id]
     assert check_index() == []
@@ -206,7 +241,7 @@ def test_the_next_search_applies_what_the_hook_missed(
     assert not found.degraded
     assert ids(found) == [contact.public_id]
     assert archived.public_id not in ids(find("haiti"))
-    assert index_for_app().read_cursor() == last_seq()
+    assert cursor() == last_seq()
     assert check_index() == []
 
 
@@ -230,7 +265,7 @@ def test_a_search_does_not_wait_for_a_busy_writer(
     assert time.monotonic() - started < 2.0  # the writer timeout is 20 s
     assert not found.degraded
     assert contact.public_id in ids(found)
-    assert index_for_app().read_cursor() < last_seq()  # left for later
+    assert cursor() < last_seq()  # left for later
 
 
 def test_a_write_while_the_index_is_busy_is_applied_later(
@@ -238,11 +273,11 @@ def test_a_write_while_the_index_is_busy_is_applied_later(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    monkeypatch.setattr(search_module, "WRITER_TIMEOUT_S", 0.2)
+    monkeypatch.setattr(index_module, "WRITER_TIMEOUT_S", 0.2)
     contact = contact_by_key("JM-disaster-response-1")
     writer = whoosh_index.open_dir(str(index_for_app().path)).writer()
     try:
-        with caplog.at_level(logging.WARNING, logger=search_module.__name__):
+        with caplog.at_level(logging.WARNING, logger=search_package.__name__):
             contact = renamed(contact, "Zyxwv Office")  # the write stands
         assert "busy" in caplog.text
     finally:
@@ -285,6 +320,12 @@ def empty_toc(folder: Path) -> None:
         toc.write_bytes(b"")
 
 
+def built_before_copies_had_an_id(folder: Path) -> None:
+    """A sound index with the fields of today, its cursor in a file beside it."""
+    (folder / storage.ID_FILE).unlink()
+    folder.parent.joinpath(f"{folder.name}.cursor").write_text("1")
+
+
 def built_by_an_earlier_version(folder: Path) -> None:
     """A sound index with other fields, as an upgrade finds the one the last version built."""
     from whoosh import fields
@@ -296,17 +337,6 @@ def built_by_an_earlier_version(folder: Path) -> None:
     writer = whoosh_index.create_in(str(folder), old).writer()
     writer.add_document(id="old", digits="767 448")
     writer.commit()
-
-
-@pytest.fixture
-def leaky_whoosh(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
-    """Whoosh leaves a file open when it cannot read one (the TOC, an empty segment); the log
-    records keep the traceback, and with it the file. Closed here, not in a later test."""
-    yield
-    caplog.clear()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        gc.collect()
 
 
 def wait_for_rebuild() -> None:
@@ -331,6 +361,7 @@ def wait_for_rebuild() -> None:
         garbage_toc,
         empty_segment,
         built_by_an_earlier_version,
+        built_before_copies_had_an_id,
     ],
 )
 def test_a_broken_index_is_detected_and_rebuilt(
@@ -342,7 +373,7 @@ def test_a_broken_index_is_detected_and_rebuilt(
     index = index_for_app()
     jamaica = {c.public_id for c in db.session.scalars(select(Contact)) if c.country_code == "JM"}
     damage(index.path)
-    with caplog.at_level(logging.INFO, logger=search_module.__name__):
+    with caplog.at_level(logging.INFO, logger=search_package.__name__):
         try:
             found = find("jamaica")
         except Exception as error:
@@ -363,16 +394,18 @@ def test_a_broken_index_is_detected_and_rebuilt(
     assert not found.degraded
     assert set(ids(found)) == jamaica
     assert check_index() == []
+    assert not index.path.parent.joinpath(f"{index.path.name}.cursor").exists()
 
 
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
 def test_a_write_the_index_cannot_take_stands_and_the_rebuild_indexes_it(
-    writable: Flask, caplog: pytest.LogCaptureFixture
+    writable: Flask, caplog: pytest.LogCaptureFixture, leaky_whoosh: None
 ) -> None:
     index = index_for_app()
     contact = contact_by_key("JM-disaster-response-1")
     index.searcher()  # open, as in a running server
-    shutil.rmtree(index.path)  # gone under it: the catch-up after the write cannot commit
-    with caplog.at_level(logging.INFO, logger=search_module.__name__):
+    garbage_toc(index.path)  # the catch-up after the write cannot read the index
+    with caplog.at_level(logging.INFO, logger=search_package.__name__):
         contact = renamed(contact, "Zyxwv Office")
         assert "catch-up after a write failed" in caplog.text
         wait_for_rebuild()
@@ -381,34 +414,54 @@ def test_a_write_the_index_cannot_take_stands_and_the_rebuild_indexes_it(
     assert check_index() == []
 
 
+def test_a_folder_deleted_under_a_running_index_is_built_again_by_the_next_write(
+    writable: Flask,
+) -> None:
+    index = index_for_app()
+    old_id = read_index_id(index.path)
+    contact = contact_by_key("JM-disaster-response-1")
+    index.searcher()  # open, as in a running server
+    shutil.rmtree(index.path)
+    contact = renamed(contact, "Zyxwv Office")
+    assert not index.broken
+    assert ids(find("zyxwv")) == [contact.public_id]
+    assert check_index() == []
+    assert read_index_id(index.path) != old_id  # a new copy, with its own cursor
+    assert cursor() == last_seq()
+    assert cursor_of(cursor_name(old_id)) == 0, "the cursor of the copy gone is forgotten"
+
+
 def test_a_missing_index_folder_is_created_and_filled(writable: Flask) -> None:
     index = index_for_app()
+    old_id = read_index_id(index.path)
+    index.searcher()
     shutil.rmtree(index.path)
-    index.cursor_file.unlink()
-    index.reset()
     found = find("jamaica")
     assert not found.degraded
     assert len(found.contacts) == 8
     assert whoosh_index.exists_in(str(index.path))
     assert check_index() == []
+    assert read_index_id(index.path) != old_id
+    assert cursor_of(cursor_name(old_id)) == 0
 
 
-def test_a_missing_index_folder_without_its_cursor_file_gone(writable: Flask) -> None:
+def test_a_missing_index_folder_in_a_new_process_is_created_and_filled(writable: Flask) -> None:
     index = index_for_app()
     shutil.rmtree(index.path)
-    index.reset()
+    index.reset()  # as a process that never opened it
     found = find("jamaica")
     assert not found.degraded
     assert len(found.contacts) == 8
+    assert cursor() == last_seq()
 
 
 def test_a_failing_search_on_a_readable_index_does_not_rebuild_it(
     writable: Flask, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    def broken_search(self, request, now):  # type: ignore[no-untyped-def]
+    def broken_search(self: SearchIndex, *args: object) -> None:
         raise ZeroDivisionError("a fault of the search code, not of the index")
 
-    monkeypatch.setattr(search_module.SearchIndex, "search", broken_search)
+    monkeypatch.setattr(SearchIndex, "search", broken_search)
     found = find("jamaica")
     assert found.degraded and found.contacts  # the database answered
     assert not index_for_app().broken  # no rebuild for a fault a rebuild would not mend

@@ -13,9 +13,8 @@ from sqlalchemy import event, select, update
 
 from directory.extensions import db
 from directory.models import Contact, User
-from directory.projections.search import SearchQuery, SearchResults, search_contacts
+from directory.queries.search import SearchQuery, SearchResults, search_contacts
 from directory.services.actors import Actor
-from directory.services.browse import simple_search
 from directory.services.contacts import (
     data_from_snapshot,
     public_id_from_key,
@@ -32,7 +31,7 @@ KEY = "JM-disaster-response-1"
 
 
 def find(text: str) -> SearchResults:
-    return search_contacts(SearchQuery(text=text, per_page=100), NOW, simple_search)
+    return search_contacts(SearchQuery(text=text, per_page=100), NOW)
 
 
 def contact(key: str = KEY) -> Contact:

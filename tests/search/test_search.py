@@ -13,15 +13,12 @@ from sqlalchemy import func, select
 from directory.extensions import db
 from directory.models import Change, Contact, ContactStatus
 from directory.models.hours import availability
-from directory.projections import search as search_module
-from directory.projections.search import (
-    MAX_PREFIX_TERMS,
-    SearchQuery,
-    SearchResults,
-    check_index,
-    index_for_app,
-    search_contacts,
-)
+from directory.projections.follower import cursor_of
+from directory.projections.search import phones
+from directory.projections.search.projection import check_index, index_for_app
+from directory.projections.search.storage import cursor_name
+from directory.projections.search.view import MAX_PREFIX_TERMS
+from directory.queries.search import SearchQuery, SearchResults, search_contacts
 from directory.search.views import EXAMPLES
 from directory.services.actors import Actor
 from directory.services.browse import simple_search
@@ -63,9 +60,6 @@ def public_ids(contacts: list[Contact]) -> set[str]:
 
 def demo_id(key: str) -> str:
     return public_id_from_key(key)
-
-
-fallback = simple_search  # the plain database search the index falls back on
 
 
 # --- the examples of the issue ------------------------------------------------------------------
@@ -393,10 +387,10 @@ def test_facet_counts_of_everything_in_an_area(demo: Flask) -> None:
 
 
 def test_search_contacts_answers_from_the_index(demo: Flask) -> None:
-    found = search_contacts(SearchQuery(text="nunes"), NOW, fallback)  # Núñez, misspelt
+    found = search_contacts(SearchQuery(text="nunes"), NOW)  # Núñez, misspelt
     assert not found.degraded
     assert found.contacts  # the plain database search forgives no typos in people's names
-    assert fallback("nunes", 1, 20).items == []
+    assert simple_search("nunes", 1, 20).items == []
 
 
 # --- writes -------------------------------------------------------------------------------------
@@ -430,7 +424,7 @@ def test_an_edit_is_searchable_when_the_service_returns(writable: Flask) -> None
     update_contact(Actor.system("tests"), contact.public_id, data, contact.version)
     index = index_for_app()
     # the after-commit hook did it: SearchIndex.search itself never catches up
-    assert index.read_cursor() == db.session.scalar(select(func.max(Change.seq)))
+    assert cursor_of(cursor_name(index.index_id)) == db.session.scalar(select(func.max(Change.seq)))
     assert ids(search("xerem")) == [contact.public_id]
     assert contact.public_id in ids(search("duque de caxias"))
     assert contact.public_id not in ids(search("sao joao"))
@@ -477,7 +471,7 @@ def test_a_number_with_the_digit_groups_but_not_in_a_row_is_not_found(
 ) -> None:
     """The index finds the numbers with every group of three digits of the query; of those, only
     the ones with the digits in a row are results, whichever way they are checked."""
-    monkeypatch.setattr(search_module, "VERIFY_COST", verify_cost)
+    monkeypatch.setattr(phones, "VERIFY_COST", verify_cost)
     data = dict(EXTRAS)["dominica-phone"]
     shuffled = dataclasses.replace(
         data, channels=[dataclasses.replace(data.channels[0], value="+1 767 448 2448")]

@@ -14,7 +14,8 @@ class Recorder(logging.Handler):
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        error = f": {record.exc_info[1]!r}" if record.exc_info else ""
+        self.messages.append(record.getMessage() + error)
 
 
 def edit_and_index(

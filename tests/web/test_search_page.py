@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from directory.extensions import db
 from directory.models import Contact
-from directory.search.highlight import highlight
+from directory.queries.highlight import highlight
 from directory.services.actors import Actor
 from directory.services.contacts import create_contact
 from directory.services.validation import ChannelData

@@ -2,7 +2,7 @@
 
 Every entry is an ``inetOrgPerson``: mail clients skip entries without ``mail`` and never filter
 on the object class, and ``organizationalRole`` (the class for a desk) cannot hold ``mail``.
-The DN is made in ``sync.py`` with ldap3's escaping; this module only decides the values.
+The DN is made in ``connection.py`` with ldap3's escaping; this module only decides the values.
 """
 
 from __future__ import annotations
@@ -258,10 +258,8 @@ def contact_entry(contact: Contact, language: str = "en") -> Entry:
             elif kind == ChannelKind.FAX:
                 faxes.append(value)
 
-    address_lines = [
-        check.text("postalAddress", line) for line in (contact.postal_address or "").splitlines()
-    ]
-    address_lines = [line for line in address_lines if line]
+    lines = (contact.postal_address or "").splitlines()
+    address_lines = [text for line in lines if (text := check.text("postalAddress", line))]
     if address_lines:
         country_name = contact.country.name("en")
         if _key(address_lines[-1]) != _key(country_name):

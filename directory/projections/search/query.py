@@ -3,7 +3,7 @@
 User text never reaches a query parser: it is split into folded words, and each word becomes a
 clause of options (the word itself, a prefix, near spellings, a state or an area it names, the
 digits of a phone number), each with the weight a match through it earns. Every clause must
-match; the options of a clause add up.
+match; the options of a clause add up. Relies on nothing of Whoosh.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..reference.vocabulary import vocabulary
-from ..text import words
+from ...reference.vocabulary import vocabulary
+from ...text import words
 from .text import phone_digits
 
 MAX_QUERY_CHARACTERS = 200

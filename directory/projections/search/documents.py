@@ -1,11 +1,16 @@
-"""contact -> search document: a pure function of a loaded contact."""
+"""contact -> search document: a pure function of a loaded contact.
+
+The one place that decides what of a contact is searchable, and through which field (the
+weights in ``query`` follow the fields). Relies on nothing of Whoosh: the dict it returns
+has the fields of ``schema.SCHEMA``.
+"""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from ..models import ChannelKind, Contact
+from ...models import ChannelKind, Contact
 from .text import PHONE_SEPARATOR, digit_groups, joined, phone_digits
 
 PHONE_KINDS = {kind.value for kind in ChannelKind if kind.is_phone}

@@ -1,13 +1,18 @@
-"""Text as search sees it: folded (case and accents), split into words, phone digits."""
+"""Text as search sees it: folded (case and accents), split into words, phone digits.
+
+Shared by the documents the index keeps and the queries read from what users type, so that
+both split and fold text alike. Relies on nothing of Whoosh.
+"""
 
 from __future__ import annotations
 
 import bisect
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ..text import fold, near_spellings
+from ...text import fold, near_spellings
 
 PHONE_SEPARATOR = "|"  # between two numbers' digits: a run of digits never spans two
 JOINERS = re.compile(r"['’‘`´\-‐‑‒–—.\s]+")
@@ -51,10 +56,10 @@ class Lexicon:
 
     def completions(self, prefix: str, limit: int) -> list[tuple[str, int, int]]:
         """(word, 0, documents) of the ``limit`` most frequent words beginning with ``prefix``."""
-        ranked = self._starting(prefix)
-        if len(ranked) > limit:
-            ranked = sorted(ranked, key=lambda at: -self.counts[at])[:limit]  # type: ignore[assignment]
-        return [(self.texts[at], 0, self.counts[at]) for at in ranked]
+        chosen: Sequence[int] = self._starting(prefix)
+        if len(chosen) > limit:
+            chosen = sorted(chosen, key=lambda at: -self.counts[at])[:limit]
+        return [(self.texts[at], 0, self.counts[at]) for at in chosen]
 
     def near(self, word: str) -> list[tuple[str, int, int]]:
         """(word, edits, documents) of the words near ``word`` (``text.near_spellings``) that

@@ -1,7 +1,10 @@
-"""The search request as the page and the API read it: every parameter checked, none trusted.
+"""The search that the page, the API and the vCard download offer: the request read from the
+query string, answered by the search index, or by the database when the index is missing or
+broken (the answer then says it is degraded).
 
-Unknown values (a country that is not a member state, an area slug that does not exist, a
-language code nobody speaks) are dropped rather than refused: a search never fails on its input.
+Every parameter is checked and none trusted. Unknown values (a country that is not a member
+state, an area slug that does not exist, a language code nobody speaks) are dropped rather than
+refused: a search never fails on its input.
 """
 
 from __future__ import annotations
@@ -13,18 +16,24 @@ from flask import current_app
 from werkzeug.datastructures import MultiDict
 
 from ..models import Area, Country
-from ..projections.search import (
-    MAX_QUERY_CHARACTERS,
-    SearchQuery,
-    SearchResults,
-    clean_text,
-    search_contacts,
-)
+from ..projections.search.engine import SearchQuery, SearchResults
+from ..projections.search.projection import IndexUnavailable, search_index
+from ..projections.search.query import MAX_QUERY_CHARACTERS, MAX_WORDS, clean_text
 from ..services.browse import simple_search
 from ..services.validation import is_language_code
+from ..text import words
+
+__all__ = [
+    "SearchQuery",
+    "SearchRequest",
+    "SearchResults",
+    "read_search_request",
+    "run_search",
+    "search_contacts",
+    "search_enabled",
+]
 
 TRUE_VALUES = {"1", "on", "yes", "true"}
-FILTERS = ("country", "area", "language", "only_24_7", "reachable_now")
 
 
 @dataclass(frozen=True)
@@ -91,11 +100,30 @@ def read_search_request(
     return SearchRequest(query, clean_text(raw)[0])
 
 
-def run_search(request: SearchRequest, now: datetime) -> SearchResults:
-    """Search; a page past the last one shows the last one (both the index and the database
-    search see to that)."""
-    return search_contacts(request.query, now, simple_search)
-
-
 def search_enabled() -> bool:
     return bool(current_app.config.get("SEARCH_INDEX_DIR"))
+
+
+def search_contacts(query: SearchQuery, now: datetime) -> SearchResults:
+    """The index's answer; the database's when search is turned off, or degraded when the
+    index is missing or broken. A page past the last one shows the last one, either way."""
+    if search_enabled():
+        try:
+            return search_index(query, now)
+        except IndexUnavailable:
+            pass
+    text, message = clean_text(query.text)
+    found = simple_search(text, query.page, query.per_page)
+    return SearchResults(
+        found.items,
+        found.total,
+        found.page,
+        query.per_page,
+        words=words(text)[:MAX_WORDS],
+        message=message,
+        degraded=search_enabled(),
+    )
+
+
+def run_search(request: SearchRequest, now: datetime) -> SearchResults:
+    return search_contacts(request.query, now)

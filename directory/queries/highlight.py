@@ -3,7 +3,8 @@
 A word is marked when its folded form starts with one of the searched words (the last word
 of an as-you-type search may be unfinished) or is one of the indexed words a typo was taken
 for. Text is escaped piece by piece and only our own <mark> tags are added, so a stored
-``<script>`` stays text however the words fall.
+``<script>`` stays text however the words fall. Beside the search it marks: the result cards
+and the API's highlighted fields both show a search's words this way.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from ..projections.text import JOINERS, joined
+from ..projections.search.text import JOINERS, joined
 from ..text import fold
 
 # Words joined by an apostrophe or a hyphen, as in O'Neil or Hernández-Ruiz: the index also
