@@ -11,9 +11,13 @@ import json
 from typing import Any
 
 from ...models import ChannelKind, Contact
+from ...schemas.contact import searched
 from .text import PHONE_SEPARATOR, digit_groups, joined, phone_digits
 
 PHONE_KINDS = {kind.value for kind in ChannelKind if kind.is_phone}
+# Which of the contact's fields are searched, and how, is the schema's to say: the holder's
+# names (with their joined forms), the main text (weighted higher) and the rest.
+NAMES, MAIN, OTHER = searched("name"), searched("main"), searched("other")
 
 
 def schedule_key(contact: Contact) -> str:
@@ -28,16 +32,12 @@ def schedule_key(contact: Contact) -> str:
 def search_document(contact: Contact) -> dict[str, Any]:
     """The fields the index keeps for one active contact."""
     area = contact.area
-    holder = [contact.holder_honorific, contact.holder_given_name, contact.holder_family_name]
-    names = [part for part in holder if part]
+    names = [part for name in NAMES if (part := getattr(contact, name))]
     emails = [c.value for c in contact.channels if c.kind == ChannelKind.EMAIL]
     main = [
         *names,
         *(joined(name) for name in names if joined(name) != name.casefold()),
-        contact.position_title,
-        contact.organisation,
-        contact.unit,
-        contact.city,
+        *(getattr(contact, name) for name in MAIN),
         *emails,
     ]
     # State and area names (four languages, synonyms) are matched at query time against the
@@ -46,9 +46,7 @@ def search_document(contact: Contact) -> dict[str, Any]:
     if contact.holder_kind.value == "vacant":
         main.append("vacant vacante vago")
     other = [
-        contact.notes,
-        contact.postal_address,
-        contact.nomination_reference,
+        *(getattr(contact, name) for name in OTHER),
         *(c.label for c in contact.channels),
         *(c.value for c in contact.channels if c.kind not in PHONE_KINDS and c.kind != "email"),
     ]
