@@ -40,9 +40,10 @@ test: venv system-deps ## set up and run the whole suite
 test-unit: venv ## the suite without the integration tests
 	$(BIN)/pytest -m "not integration"
 
-lint: venv ## ruff
+lint: venv ## ruff and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: venv
 	$(BIN)/ruff format .

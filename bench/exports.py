@@ -313,7 +313,7 @@ def measure(task: Task) -> Outcome:
 
 
 def top_functions(profiler: cProfile.Profile, top: int) -> str:
-    entries = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    entries = pstats.Stats(profiler).stats
     rows = sorted(entries.items(), key=lambda item: item[1][2], reverse=True)[:top]
     lines = [f"{'own s':>8} {'cum s':>8} {'calls':>10}  function"]
     for key, (_, calls, own, cumulative, _) in rows:
@@ -328,7 +328,7 @@ def in_child(task: Task) -> Outcome:
     """Runs ``measure`` in a fresh process and returns what it measured."""
     context = multiprocessing.get_context("spawn")
     with context.Pool(1) as pool:
-        return pool.apply(measure, (task,))  # type: ignore[no-any-return]
+        return pool.apply(measure, (task,))
 
 
 @dataclass

@@ -199,7 +199,7 @@ def read_floor(server: Slapd) -> float:
 def held(server: Slapd) -> dict[str, dict[str, object]]:
     """The entries directly below the base, by uid, as ldapsearch reads them back."""
     entries = server.ldapsearch(BASE_DN, "(uid=*)", scope="one")
-    return {str(entry["uid"][0]): entry for entry in entries}  # type: ignore[index]
+    return {str(entry["uid"][0]): entry for entry in entries}
 
 
 def uid_count(server: Slapd) -> int:
@@ -610,7 +610,7 @@ def profiled_sync(settings: LdapSettings, what: str, top: int) -> str:
     finally:
         profiler.disable()
     seconds = time.perf_counter() - begun
-    entries = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    entries = pstats.Stats(profiler).stats
     rows = sorted(entries.items(), key=lambda item: item[1][3], reverse=True)[:top]
     lines = [
         f"-- cProfile of {what} ({report.summary()}): {seconds:.2f} s under the profiler; "

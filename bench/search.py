@@ -684,11 +684,11 @@ def counting_index_searches() -> Iterator[list[int]]:
         counter[0] += 1
         return original(self, *args, **kwargs)
 
-    SearchIndex.search = counted  # type: ignore[method-assign]
+    SearchIndex.search = counted
     try:
         yield counter
     finally:
-        SearchIndex.search = original  # type: ignore[method-assign]
+        SearchIndex.search = original
 
 
 def choose_http(client: FlaskClient, case: Case) -> HttpSetup:
@@ -1009,7 +1009,7 @@ def measure_edits(index: SearchIndex, size: int) -> EditResult:
         finally:
             clock.append((time.perf_counter() - begun) * 1000)
 
-    index.catch_up = timed_catch_up  # type: ignore[method-assign]
+    index.catch_up = timed_catch_up
     try:
         for repetition in range(EDIT_REPEATS):
             number = rng.randint(1, size)
@@ -1076,7 +1076,7 @@ def profile_case(index: SearchIndex, case: Case, now: datetime, runs: int, top: 
         index.search(case.query, now)
         profiler.disable()
     stats = pstats.Stats(profiler)
-    entries = stats.stats  # type: ignore[attr-defined]
+    entries = stats.stats
     total = max(value[3] for value in entries.values())
     rows = sorted(entries.items(), key=lambda item: item[1][3], reverse=True)[:top]
     lines = [f"-- {case.label}: {total / runs * 1000:.1f} ms per search under the profiler"]

@@ -29,7 +29,7 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -55,7 +55,7 @@ def _memo(name: str, maxsize: int | None) -> Callable[[F], F]:
     """``functools.lru_cache(maxsize)``, or nothing when ``name`` was turned off."""
 
     def decorate(function: F) -> F:
-        return function if name in _turned_off else lru_cache(maxsize=maxsize)(function)
+        return function if name in _turned_off else cast(F, lru_cache(maxsize=maxsize)(function))
 
     return decorate
 

@@ -153,7 +153,7 @@ def search_check_command() -> None:
 ldap_cli = AppGroup("ldap", help="The LDAP server that mail clients read: export, sync, follow.")
 
 
-def _ldap_settings():  # type: ignore[no-untyped-def]
+def _ldap_settings():
     from .projections.ldap.settings import LdapSettings, SyncError
 
     try:
@@ -255,7 +255,7 @@ def ldap_sync_command(dry_run: bool, follow: bool, interval: float | None) -> No
 
     with contextlib.ExitStack() as stack:
 
-        def on_plan(report):  # type: ignore[no-untyped-def]
+        def on_plan(report):
             if dry_run or not report.actions:
                 return None
             label = "Writing to the LDAP server"

@@ -24,7 +24,7 @@ MESSAGES = {
 }
 
 
-def _respond(code: int, message: str):  # type: ignore[no-untyped-def]
+def _respond(code: int, message: str):
     if request.path.startswith("/api/"):
         return jsonify(error={"status": code, "message": str(message)}), code
     return render_template("errors/error.html", code=code, message=message), code
@@ -33,27 +33,27 @@ def _respond(code: int, message: str):  # type: ignore[no-untyped-def]
 def register_error_handlers(app: Flask) -> None:
     # Services raise these; a view that does not handle one still answers correctly.
     @app.errorhandler(PermissionDenied)
-    def _denied(error: PermissionDenied):  # type: ignore[no-untyped-def]
+    def _denied(error: PermissionDenied):
         return _respond(403, MESSAGES[403])
 
     @app.errorhandler(NotFound)
-    def _not_found(error: NotFound):  # type: ignore[no-untyped-def]
+    def _not_found(error: NotFound):
         return _respond(404, MESSAGES[404])
 
     @app.errorhandler(CSRFError)
-    def _csrf(error: CSRFError):  # type: ignore[no-untyped-def]
+    def _csrf(error: CSRFError):
         return _respond(400, _l("The form had expired. Please go back, reload and try again."))
 
     @app.errorhandler(HTTPException)
-    def _http(error: HTTPException):  # type: ignore[no-untyped-def]
+    def _http(error: HTTPException):
         code = error.code or 500
         return _respond(code, MESSAGES.get(code, error.name))
 
     @app.errorhandler(Exception)
-    def _unexpected(error: Exception):  # type: ignore[no-untyped-def]
+    def _unexpected(error: Exception):
         log.exception("unhandled error on %s %s", request.method, request.path)
         return _respond(500, MESSAGES[500])
 
     @app.errorhandler(InternalServerError)
-    def _internal(error: InternalServerError):  # type: ignore[no-untyped-def]
+    def _internal(error: InternalServerError):
         return _respond(500, MESSAGES[500])

@@ -29,4 +29,4 @@ def contact_data(
         "city": "Kingston",
     }
     values.update(changes)
-    return ContactData(**values)  # type: ignore[arg-type]
+    return ContactData(**values)

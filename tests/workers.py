@@ -7,7 +7,7 @@ from pathlib import Path
 from directory.services.errors import VersionConflict
 
 
-def edit_once(public_id: str, data, actor) -> int:  # type: ignore[no-untyped-def]
+def edit_once(public_id: str, data, actor) -> int:
     """Save ``data`` over the contact's current version, re-reading after each conflict with
     another writer; returns how many conflicts it met."""
     from sqlalchemy import select

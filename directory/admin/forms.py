@@ -137,7 +137,7 @@ class AuditFilterForm(FilterForm):
         default="",
     )
 
-    def validate(self, extra_validators=None) -> bool:  # type: ignore[no-untyped-def]
+    def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):
             return False
         start, end = parsed_date(self.date_from), parsed_date(self.date_to)

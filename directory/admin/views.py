@@ -72,7 +72,7 @@ SHOWN_LINK = "admin_shown_link"  # a new account link, shown once on the user's 
 
 
 @bp.before_request
-def _admins_only():  # type: ignore[no-untyped-def]
+def _admins_only():
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     if current_user.role != Role.ADMIN:
@@ -92,10 +92,11 @@ def _map_errors(error: ValidationFailed, form: FlaskForm) -> None:
     """The service's reasons, each beside its field; the rest above the form."""
     for key, messages in error.errors.items():
         target = getattr(form, key, None)
-        errors = target.errors if target is not None else form.form_errors
-        if isinstance(errors, tuple):  # a field not validated yet holds a tuple
-            errors = target.errors = list(errors)
-        errors.extend(messages)
+        if target is None:
+            form.form_errors.extend(messages)
+            continue
+        # a field not validated yet holds a tuple
+        target.errors = [*target.errors, *messages]
 
 
 def _period(hours: int) -> str:
@@ -110,7 +111,7 @@ def _filter_args(form: FlaskForm) -> dict[str, str]:
 
 
 @bp.route("/")
-def index():  # type: ignore[no-untyped-def]
+def index():
     return redirect(url_for("admin.users"))
 
 
@@ -118,7 +119,7 @@ def index():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/users")
-def users():  # type: ignore[no-untyped-def]
+def users():
     form = UserFilterForm(request.args)
     form.country.choices = state_choices(_state_options(), _("Any state"))
     valid = form.validate()
@@ -137,7 +138,7 @@ def users():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
-def new_user():  # type: ignore[no-untyped-def]
+def new_user():
     form = NewUserForm()
     form.country.choices = state_choices(_state_options(), _("None"))
     if form.validate_on_submit():
@@ -175,7 +176,7 @@ def _user_or_404(user_id: int) -> User:
     return user
 
 
-def _render_user(user: User, form: UserForm, status: int = 200):  # type: ignore[no-untyped-def]
+def _render_user(user: User, form: UserForm, status: int = 200):
     shown = session.pop(SHOWN_LINK, None)
     if not isinstance(shown, dict) or shown.get("user") != user.id:
         shown = None
@@ -201,7 +202,7 @@ def _render_user(user: User, form: UserForm, status: int = 200):  # type: ignore
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
-def user(user_id: int):  # type: ignore[no-untyped-def]
+def user(user_id: int):
     user = _user_or_404(user_id)
     form = UserForm(data={"name": user.name, "role": user.role, "country": user.country_code or ""})
     form.country.choices = state_choices(_state_options(), _("None"))
@@ -223,7 +224,7 @@ def user(user_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
-def user_active(user_id: int):  # type: ignore[no-untyped-def]
+def user_active(user_id: int):
     user = _user_or_404(user_id)
     form = ActiveForm()
     if form.validate_on_submit() and form.active.data in {"0", "1"}:
@@ -250,7 +251,7 @@ def user_active(user_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/users/<int:user_id>/link", methods=["POST"])
-def user_link(user_id: int):  # type: ignore[no-untyped-def]
+def user_link(user_id: int):
     user = _user_or_404(user_id)
     form = LinkForm()
     if form.validate_on_submit() and form.purpose.data in {"invite", "reset"}:
@@ -270,7 +271,7 @@ def user_link(user_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/security", methods=["GET", "POST"])
-def security():  # type: ignore[no-untyped-def]
+def security():
     policies = role_policies()
     form = SecurityForm(data=policies)
     if form.validate_on_submit():
@@ -301,7 +302,7 @@ def _audit_filters() -> tuple[AuditFilterForm, AuditFilters | None]:
 
 
 @bp.route("/audit")
-def audit():  # type: ignore[no-untyped-def]
+def audit():
     form, filters = _audit_filters()
     found = (
         audit_entries(filters, page_number(), current_app.config["CONTACTS_PER_PAGE"])
@@ -332,7 +333,7 @@ def _csv_lines(filters: AuditFilters) -> Iterator[str]:
 
 
 @bp.route("/audit.csv")
-def audit_csv():  # type: ignore[no-untyped-def]
+def audit_csv():
     form, filters = _audit_filters()
     if filters is None:  # say what is wrong with the filters, on the page that has them
         return render_template(
@@ -352,7 +353,7 @@ def audit_csv():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/exports")
-def exports():  # type: ignore[no-untyped-def]
+def exports():
     """Who took contacts out of the directory, as what, and when."""
     found = export_log(_actor(), page_number(), current_app.config["CONTACTS_PER_PAGE"])
     return render_template("admin/exports.html", found=found)

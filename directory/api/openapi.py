@@ -75,12 +75,13 @@ IF_MATCH = {
     "schema": {"type": "string"},
 }
 
-CHANNEL = {
+CHANNEL_PROPERTIES = {spec.name: openapi_property(spec, {}) for spec in CHANNEL_SPECS}
+CHANNEL_PROPERTIES["value"]["description"] = "Phones are answered in E.164."
+CHANNEL: dict[str, Any] = {
     "type": "object",
     "required": [spec.name for spec in CHANNEL_SPECS if spec.required],
-    "properties": {spec.name: openapi_property(spec, {}) for spec in CHANNEL_SPECS},
+    "properties": CHANNEL_PROPERTIES,
 }
-CHANNEL["properties"]["value"]["description"] = "Phones are answered in E.164."
 WINDOW = {
     "type": "object",
     "properties": {
@@ -89,7 +90,7 @@ WINDOW = {
         "closes": {"type": "string", "pattern": "^\\d{2}:\\d{2}$"},
     },
 }
-ITEMS = {
+ITEMS: dict[Kind, dict[str, Any]] = {
     Kind.CHANNELS: CHANNEL,
     Kind.HOURS: WINDOW,
     Kind.LANGUAGES: {"type": "string", "pattern": "^[a-z]{2}$"},

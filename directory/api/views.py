@@ -45,7 +45,7 @@ TYPES: dict[str, type | tuple[type, ...]] = {
 ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
 
 
-def error(status: int, message: str, fields: dict[str, list[str]] | None = None):  # type: ignore[no-untyped-def]
+def error(status: int, message: str, fields: dict[str, list[str]] | None = None):
     body: dict[str, Any] = {"status": status, "message": message}
     if fields:
         body["fields"] = fields
@@ -53,7 +53,7 @@ def error(status: int, message: str, fields: dict[str, list[str]] | None = None)
 
 
 @bp.before_request
-def _rate_limit():  # type: ignore[no-untyped-def]
+def _rate_limit():
     """Each token may make API_RATE_LIMIT_PER_MINUTE requests a minute; then 429."""
     token = g.get("api_token")
     if not token:
@@ -71,7 +71,7 @@ def _rate_limit():  # type: ignore[no-untyped-def]
 
 
 @bp.after_request
-def _rate_limit_headers(response):  # type: ignore[no-untyped-def]
+def _rate_limit_headers(response):
     if "rate_limit" in g:
         limit, remaining = g.rate_limit
         response.headers["X-RateLimit-Limit"] = str(limit)
@@ -104,13 +104,13 @@ def _body() -> dict[str, Any]:
     return body
 
 
-def _represent(contact) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def _represent(contact) -> dict[str, Any]:
     data = snapshot(contact)
     data["url"] = url_for("contacts.show", public_id=contact.public_id, _external=True)
     return data
 
 
-def _with_etag(response, contact):  # type: ignore[no-untyped-def]
+def _with_etag(response, contact):
     response.headers["ETag"] = f'"{contact.version}"'
     return response
 
@@ -120,7 +120,7 @@ def _expected_version() -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _data(state: dict[str, Any]):  # type: ignore[no-untyped-def]
+def _data(state: dict[str, Any]):
     try:
         return data_from_snapshot(state)
     except (KeyError, TypeError, ValueError) as exc:
@@ -128,24 +128,24 @@ def _data(state: dict[str, Any]):  # type: ignore[no-untyped-def]
 
 
 @bp.errorhandler(ValidationFailed)
-def _invalid(exc: ValidationFailed):  # type: ignore[no-untyped-def]
+def _invalid(exc: ValidationFailed):
     return error(422, "Some fields are not valid.", exc.errors)
 
 
 @bp.errorhandler(VersionConflict)
-def _conflict(exc: VersionConflict):  # type: ignore[no-untyped-def]
+def _conflict(exc: VersionConflict):
     response, status = error(409, "The contact changed since you read it.")
     response.headers["ETag"] = f'"{exc.current}"'
     return response, status
 
 
 @bp.errorhandler(NotFound)
-def _missing(exc: NotFound):  # type: ignore[no-untyped-def]
+def _missing(exc: NotFound):
     return error(404, "No such contact.")
 
 
 @bp.route("/contacts/<public_id>", methods=["GET"])
-def get_contact(public_id: str):  # type: ignore[no-untyped-def]
+def get_contact(public_id: str):
     found = contact_with_history(public_id)
     if found is None:
         raise NotFound(public_id)
@@ -156,7 +156,7 @@ def get_contact(public_id: str):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/contacts", methods=["GET"])
-def list_contacts():  # type: ignore[no-untyped-def]
+def list_contacts():
     """Active contacts in calling order (state, area, rank), a page at a time."""
     country = request.args.get("country", "").strip().upper()
     area = request.args.get("area", "").strip()
@@ -178,7 +178,7 @@ def list_contacts():  # type: ignore[no-untyped-def]
         per_page=found.per_page,
     )
     links = []
-    arguments = {key: value for key, value in request.args.items() if key != "page"}
+    arguments: dict[str, Any] = {k: v for k, v in request.args.items() if k != "page"}
     if found.page < found.pages:
         links.append(
             f'<{url_for("api.list_contacts", **arguments, page=found.page + 1)}>; rel="next"'
@@ -201,13 +201,13 @@ def _per_page(default: str = "CONTACTS_PER_PAGE") -> int:
 
 
 @bp.route("/openapi.json", methods=["GET"])
-def openapi():  # type: ignore[no-untyped-def]
+def openapi():
     """The API described in OpenAPI 3.1: the routes, their parameters, answers and errors."""
     return jsonify(openapi_document(url_for("api.openapi", _external=True).rsplit("/", 1)[0]))
 
 
 @bp.route("/contacts", methods=["POST"])
-def post_contact():  # type: ignore[no-untyped-def]
+def post_contact():
     body = _body()
     missing = [name for name in ("country", "area") if name not in body]
     if missing:
@@ -222,7 +222,7 @@ def post_contact():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/contacts/<public_id>", methods=["PATCH"])
-def patch_contact(public_id: str):  # type: ignore[no-untyped-def]
+def patch_contact(public_id: str):
     expected = _expected_version()
     if expected is None:
         return error(428, 'Send the version you read in an If-Match header, as in If-Match: "3".')
@@ -236,7 +236,7 @@ def patch_contact(public_id: str):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/contacts/<public_id>", methods=["DELETE"])
-def delete_contact(public_id: str):  # type: ignore[no-untyped-def]
+def delete_contact(public_id: str):
     expected = _expected_version()
     if expected is None:
         return error(428, 'Send the version you read in an If-Match header, as in If-Match: "3".')
@@ -251,7 +251,7 @@ HIGHLIGHTED = ("position_title", "holder_name", "organisation", "unit", "city")
 
 
 @bp.route("/search", methods=["GET"])
-def search():  # type: ignore[no-untyped-def]
+def search():
     """The search page's results as JSON: the same parameters, facets, highlighted fields."""
     wanted = read_search_request(
         request.args,

@@ -10,7 +10,7 @@ PER_COUNTRY = 5  # primary and first alternates; the rest are one click away
 
 
 @bp.route("/<slug>")
-def show(slug: str):  # type: ignore[no-untyped-def]
+def show(slug: str):
     found = area_contacts(slug, PER_COUNTRY)
     if found is None:
         abort(404)

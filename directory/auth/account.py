@@ -29,7 +29,7 @@ from .views import bp
 SETUP_SECRET = "totp_setup_secret"  # noqa: S105 - a session key name
 
 
-def _messages(error: ValidationFailed, form, mapping: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+def _messages(error: ValidationFailed, form, mapping: dict[str, str]) -> None:
     for key, messages in error.errors.items():
         field = getattr(form, mapping.get(key, key), None)
         target = field.errors if field is not None else form.form_errors
@@ -38,7 +38,7 @@ def _messages(error: ValidationFailed, form, mapping: dict[str, str]) -> None:  
 
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
-def account():  # type: ignore[no-untyped-def]
+def account():
     form = ChangePasswordForm(prefix="pw")
     if form.validate_on_submit():
         try:
@@ -65,7 +65,7 @@ def account():  # type: ignore[no-untyped-def]
 
 @bp.route("/account/totp", methods=["GET", "POST"])
 @login_required
-def totp_setup():  # type: ignore[no-untyped-def]
+def totp_setup():
     secret = session.get(SETUP_SECRET) or new_totp_secret()
     session[SETUP_SECRET] = secret
     form = CodeForm()
@@ -91,7 +91,7 @@ def totp_setup():  # type: ignore[no-untyped-def]
 
 @bp.route("/account/totp/off", methods=["POST"])
 @login_required
-def totp_off():  # type: ignore[no-untyped-def]
+def totp_off():
     if ConfirmForm().validate_on_submit():
         try:
             disable_totp(current_user.id)
@@ -104,7 +104,7 @@ def totp_off():  # type: ignore[no-untyped-def]
 
 @bp.route("/account/tokens", methods=["POST"])
 @login_required
-def token_new():  # type: ignore[no-untyped-def]
+def token_new():
     form = TokenForm(prefix="token")
     if not form.validate_on_submit():
         flash(_("The label is too long."), "error")
@@ -115,7 +115,7 @@ def token_new():  # type: ignore[no-untyped-def]
 
 @bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
 @login_required
-def token_revoke(token_id: int):  # type: ignore[no-untyped-def]
+def token_revoke(token_id: int):
     if ConfirmForm().validate_on_submit():
         revoke_token(Actor.of(current_user), token_id)
         flash(_("The token is revoked: programs using it are refused from now on."), "info")
@@ -123,7 +123,7 @@ def token_revoke(token_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/account/link/<token>", methods=["GET", "POST"])
-def account_link(token: str):  # type: ignore[no-untyped-def]
+def account_link(token: str):
     found = read_account_link(token) if len(token) < 500 else None
     if found is None:
         return render_template("auth/link_invalid.html"), 410

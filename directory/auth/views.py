@@ -39,7 +39,7 @@ def client_address() -> str:
     return request.remote_addr or "unknown"
 
 
-def _complete(user: User, remember: bool, target: str | None):  # type: ignore[no-untyped-def]
+def _complete(user: User, remember: bool, target: str | None):
     session.clear()  # nothing of the anonymous session survives into the signed-in one
     login_user(user, remember=remember)
     record_sign_in(user.id)
@@ -57,7 +57,7 @@ def _pending_user() -> tuple[User, dict] | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login():  # type: ignore[no-untyped-def]
+def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))
     form = SignInForm()
@@ -94,7 +94,7 @@ def login():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
-def code():  # type: ignore[no-untyped-def]
+def code():
     found = _pending_user()
     if found is None:
         flash(_("Please sign in again."), "warning")
@@ -109,7 +109,7 @@ def code():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/login/setup", methods=["GET", "POST"])
-def setup_code():  # type: ignore[no-untyped-def]
+def setup_code():
     found = _pending_user()
     if found is None or "secret" not in found[1]:
         flash(_("Please sign in again."), "warning")
@@ -135,7 +135,7 @@ def setup_code():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/logout", methods=["POST"])
-def logout():  # type: ignore[no-untyped-def]
+def logout():
     if current_user.is_authenticated:
         end_sessions(current_user.id)  # a copied cookie stops working too
     logout_user()

@@ -206,16 +206,13 @@ class ContactFormBase(FlaskForm):
             if not (row.value.data or "").strip() and not (row.label.data or "").strip():
                 continue
             self._channel_rows.append(position)
-            channels.append(
-                ChannelData(
-                    **{
-                        spec.name: bool(row[spec.name].data)
-                        if spec.kind == Kind.FLAG
-                        else row[spec.name].data or ""
-                        for spec in CHANNEL_SPECS
-                    }
-                )
-            )
+            typed: dict[str, Any] = {
+                spec.name: bool(row[spec.name].data)
+                if spec.kind == Kind.FLAG
+                else row[spec.name].data or ""
+                for spec in CHANNEL_SPECS
+            }
+            channels.append(ChannelData(**typed))
         return channels
 
     def apply_service_errors(self, failed: ValidationFailed, skip_reported: bool = False) -> None:

@@ -26,7 +26,7 @@ from ..services.contacts import (
 from ..services.contacts import restore_version as restore_recorded_version
 from ..services.errors import ValidationFailed, VersionConflict
 from ..web.times import format_utc
-from .forms import ContactForm
+from .forms import ContactForm, ContactFormBase
 from .versions import compare_versions, describe
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts")
@@ -36,7 +36,7 @@ def _actor() -> Actor:
     return Actor.of(current_user)
 
 
-def _found_or_404(public_id: str):  # type: ignore[no-untyped-def]
+def _found_or_404(public_id: str):
     found = contact_with_history(public_id)
     if found is None:
         abort(404)
@@ -57,7 +57,7 @@ def _posted_version() -> int | None:
 
 
 @bp.route("/<public_id>")
-def show(public_id: str):  # type: ignore[no-untyped-def]
+def show(public_id: str):
     contact, history = _found_or_404(public_id)
     actor = _actor()
     alternates = alternates_of(contact)
@@ -77,12 +77,12 @@ def show(public_id: str):  # type: ignore[no-untyped-def]
     )
 
 
-def _render_form(form: ContactForm, contact=None, status: int = 200):  # type: ignore[no-untyped-def]
+def _render_form(form: ContactFormBase, contact=None, status: int = 200):
     return render_template("contacts/form.html", form=form, contact=contact), status
 
 
 @bp.route("/new", methods=["GET", "POST"])
-def new():  # type: ignore[no-untyped-def]
+def new():
     actor = _actor()
     if request.method == "GET":
         country = (request.args.get("country") or actor.country_code or "").upper()
@@ -107,7 +107,7 @@ def new():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/<public_id>/edit", methods=["GET", "POST"])
-def edit(public_id: str):  # type: ignore[no-untyped-def]
+def edit(public_id: str):
     contact, _history = _found_or_404(public_id)
     actor = _actor()
     if not can_write_country(actor, contact.country_code):
@@ -131,7 +131,7 @@ def edit(public_id: str):  # type: ignore[no-untyped-def]
     return _render_form(form, contact, status=400)
 
 
-def _render_conflict(public_id: str, form: ContactForm, conflict: VersionConflict):  # type: ignore[no-untyped-def]
+def _render_conflict(public_id: str, form: ContactFormBase, conflict: VersionConflict):
     """Someone saved first: show both versions; the form keeps what this user typed, now
     against the current version, so that saving it again applies it."""
     contact, history = _found_or_404(public_id)
@@ -156,7 +156,7 @@ def _render_conflict(public_id: str, form: ContactForm, conflict: VersionConflic
 
 
 @bp.route("/<public_id>/archive", methods=["POST"])
-def archive(public_id: str):  # type: ignore[no-untyped-def]
+def archive(public_id: str):
     try:
         archive_contact(_actor(), public_id, _posted_version())
     except VersionConflict:
@@ -167,7 +167,7 @@ def archive(public_id: str):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/<public_id>/restore", methods=["POST"])
-def restore(public_id: str):  # type: ignore[no-untyped-def]
+def restore(public_id: str):
     try:
         restore_contact(_actor(), public_id, _posted_version())
     except VersionConflict:
@@ -178,14 +178,14 @@ def restore(public_id: str):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/<public_id>/verify", methods=["POST"])
-def verify(public_id: str):  # type: ignore[no-untyped-def]
+def verify(public_id: str):
     contact = verify_contact(_actor(), public_id)
     flash(_("“%(post)s” is confirmed as still current.", post=contact.position_title), "success")
     return redirect(_back_to(url_for(".show", public_id=public_id)))
 
 
 @bp.route("/<public_id>/move", methods=["POST"])
-def move(public_id: str):  # type: ignore[no-untyped-def]
+def move(public_id: str):
     raw = request.args.get("offset") or request.form.get("offset") or ""
     try:
         offset = int(raw)
@@ -205,7 +205,7 @@ def move(public_id: str):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/<public_id>/history/<int:seq>/restore", methods=["POST"])
-def restore_version(public_id: str, seq: int):  # type: ignore[no-untyped-def]
+def restore_version(public_id: str, seq: int):
     # No version posted: 0 never matches, so the service reports a conflict rather than guess.
     version = _posted_version() or 0
     try:

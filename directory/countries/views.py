@@ -14,7 +14,7 @@ PER_AREA = 25  # a state page stays short; the area listing has them all
 
 
 @bp.route("/<code>")
-def show(code: str):  # type: ignore[no-untyped-def]
+def show(code: str):
     found = country_contacts(code, PER_AREA)
     if found is None:
         abort(404)
@@ -29,7 +29,7 @@ def show(code: str):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/<code>/<slug>")
-def area(code: str, slug: str):  # type: ignore[no-untyped-def]
+def area(code: str, slug: str):
     found = country_area_page(code, slug, page_number(), current_app.config["CONTACTS_PER_PAGE"])
     if found is None:
         abort(404)
@@ -38,7 +38,7 @@ def area(code: str, slug: str):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/<code>/verify-all", methods=["POST"])
-def verify_all(code: str):  # type: ignore[no-untyped-def]
+def verify_all(code: str):
     """Confirm every active entry of a state as still current (the service checks who may)."""
     if not is_country_code(code):
         abort(404)

@@ -216,11 +216,11 @@ def build_pack(
             groups[(outer_key, inner_key)] = group
         sections.append(section)
     for contact in contacts:
-        area_slug = slug_of.get(contact.area_id)
+        area_slug = slug_of.get(contact.area_id, "")
         key = (area_slug, contact.country_code) if by_area else (contact.country_code, area_slug)
-        group = groups.get(key)  # type: ignore[arg-type]
-        if group is not None:
-            group.rows.append(pack_row(contact, now, stale_after_days))
+        found = groups.get(key)
+        if found is not None:
+            found.rows.append(pack_row(contact, now, stale_after_days))
     for group in groups.values():
         group.rows.sort(key=lambda row: not row.has_24_7_line)  # stable: calling order kept
     return Pack(scope_kind, scope_value, title, now, now, sections)
@@ -250,4 +250,4 @@ def render_pdf(html: str) -> bytes:
     refuse_all = URLFetcher(allowed_protocols=())
     document = HTML(string=html, base_url=str(STYLESHEET.parent), url_fetcher=refuse_all)
     stylesheet = CSS(string=_stylesheet_text(), base_url=str(STYLESHEET.parent))
-    return document.write_pdf(stylesheets=[stylesheet])  # type: ignore[no-any-return]
+    return document.write_pdf(stylesheets=[stylesheet])

@@ -13,7 +13,7 @@ bp = Blueprint("home", __name__)
 
 
 @bp.route("/")
-def index():  # type: ignore[no-untyped-def]
+def index():
     stale_after_days = current_app.config["STALE_AFTER_DAYS"]
     coverage = coverage_matrix(now(), stale_after_days)
     countries = sorted_countries(coverage.countries, lang())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -54,63 +53,7 @@ class ChannelKind(enum.StrEnum):
         }
 
 
-class ContactFacts:
-    """What follows from a contact's fields alone: shared by the ORM class and the plain rows
-    a projection reads instead (models/records.py)."""
-
-    holder_honorific: str
-    holder_given_name: str
-    holder_family_name: str
-    is_vacant: bool
-    channels: list[Channel]
-
-    @property
-    def holder_kind(self) -> HolderKind:
-        if self.holder_given_name or self.holder_family_name:
-            return HolderKind.NAMED
-        return HolderKind.VACANT if self.is_vacant else HolderKind.DESK
-
-    @property
-    def holder_name(self) -> str:
-        parts = [self.holder_honorific, self.holder_given_name, self.holder_family_name]
-        return " ".join(part for part in parts if part)
-
-    def display_name(self, language: str = "en", honorific: bool = False) -> str:
-        """How an address book or a list names the contact: the holder's name, or for a desk
-        or a vacant post its state, area and post ("Jamaica, Disaster response: Duty officer").
-        Needs the contact's country and area."""
-        if self.holder_kind == HolderKind.NAMED:
-            title = self.holder_honorific if honorific else ""
-            parts = (title, self.holder_given_name, self.holder_family_name)
-            return " ".join(part.strip() for part in parts if part and part.strip())
-        country, area = self.country.name(language), self.area.name(language)  # type: ignore[attr-defined]
-        return f"{country}, {area}: {self.position_title.strip()}"  # type: ignore[attr-defined]
-
-    def channels_of(self, *kinds: ChannelKind | str) -> list[Channel]:
-        wanted = {str(kind) for kind in kinds}
-        return [channel for channel in self.channels if channel.kind in wanted]
-
-    @property
-    def is_active(self) -> bool:
-        return self.status == ContactStatus.ACTIVE  # type: ignore[attr-defined]
-
-    def is_stale(self, now: datetime, stale_after_days: int) -> bool:
-        verified_at = self.verified_at  # type: ignore[attr-defined]
-        if verified_at is None:
-            return True
-        return now - verified_at > timedelta(days=stale_after_days)
-
-    @property
-    def line_24_7(self) -> Channel | None:
-        """The phone to call first: a 24/7 phone, else the first phone."""
-        phones = self.channels_of(ChannelKind.PHONE, ChannelKind.MOBILE, ChannelKind.SATELLITE)
-        for phone in phones:
-            if phone.is_24_7:
-                return phone
-        return phones[0] if phones else None
-
-
-class Contact(ContactFacts, Base):
+class Contact(Base):
     __tablename__ = "contacts"
     __table_args__ = (
         Index("ix_contacts_country_area_rank", "country_code", "area_id", "rank"),
@@ -170,6 +113,63 @@ class Contact(ContactFacts, Base):
     def __repr__(self) -> str:
         return f"<Contact {self.public_id} {self.country_code}/{self.area_id} #{self.rank}>"
 
+    # --- what follows from the fields alone: plain records use these too (models/records.py)
+
+    FACTS = (
+        "holder_kind",
+        "holder_name",
+        "display_name",
+        "channels_of",
+        "is_active",
+        "is_stale",
+        "line_24_7",
+    )
+
+    @property
+    def holder_kind(self) -> HolderKind:
+        if self.holder_given_name or self.holder_family_name:
+            return HolderKind.NAMED
+        return HolderKind.VACANT if self.is_vacant else HolderKind.DESK
+
+    @property
+    def holder_name(self) -> str:
+        parts = [self.holder_honorific, self.holder_given_name, self.holder_family_name]
+        return " ".join(part for part in parts if part)
+
+    def display_name(self, language: str = "en", honorific: bool = False) -> str:
+        """How an address book or a list names the contact: the holder's name, or for a desk
+        or a vacant post its state, area and post ("Jamaica, Disaster response: Duty officer").
+        Needs the contact's country and area."""
+        if self.holder_kind == HolderKind.NAMED:
+            title = self.holder_honorific if honorific else ""
+            parts = (title, self.holder_given_name, self.holder_family_name)
+            return " ".join(part.strip() for part in parts if part and part.strip())
+        country, area = self.country.name(language), self.area.name(language)
+        return f"{country}, {area}: {self.position_title.strip()}"
+
+    def channels_of(self, *kinds: ChannelKind | str) -> list[Channel]:
+        wanted = {str(kind) for kind in kinds}
+        return [channel for channel in self.channels if channel.kind in wanted]
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == ContactStatus.ACTIVE
+
+    def is_stale(self, now: datetime, stale_after_days: int) -> bool:
+        verified_at = self.verified_at
+        if verified_at is None:
+            return True
+        return now - verified_at > timedelta(days=stale_after_days)
+
+    @property
+    def line_24_7(self) -> Channel | None:
+        """The phone to call first: a 24/7 phone, else the first phone."""
+        phones = self.channels_of(ChannelKind.PHONE, ChannelKind.MOBILE, ChannelKind.SATELLITE)
+        for phone in phones:
+            if phone.is_24_7:
+                return phone
+        return phones[0] if phones else None
+
 
 class Channel(Base):
     __tablename__ = "contact_channels"
@@ -189,16 +189,3 @@ class Channel(Base):
     @property
     def channel_kind(self) -> ChannelKind:
         return ChannelKind(self.kind)
-
-    def as_dict(self) -> dict:
-        return channel_dict(self)
-
-
-def channel_dict(channel: Channel | Any) -> dict:
-    """A channel (row or record) as plain data."""
-    return {
-        "kind": channel.kind,
-        "value": channel.value,
-        "label": channel.label,
-        "is_24_7": channel.is_24_7,
-    }

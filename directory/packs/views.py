@@ -56,17 +56,17 @@ def _pdf(kind: str, value: str, printable_url: str) -> Response:
 
 
 @bp.route("/pack")
-def directory_page():  # type: ignore[no-untyped-def]
+def directory_page():
     return _page("all", "", url_for("home.index"), url_for(".directory_pdf"))
 
 
 @bp.route("/pack.pdf")
-def directory_pdf():  # type: ignore[no-untyped-def]
+def directory_pdf():
     return _pdf("all", "", url_for(".directory_page"))
 
 
 @bp.route("/countries/<code>/pack")
-def country_page(code: str):  # type: ignore[no-untyped-def]
+def country_page(code: str):
     return _page(
         "country",
         code,
@@ -76,15 +76,15 @@ def country_page(code: str):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/countries/<code>/pack.pdf")
-def country_pdf(code: str):  # type: ignore[no-untyped-def]
+def country_pdf(code: str):
     return _pdf("country", code, url_for(".country_page", code=code.upper()))
 
 
 @bp.route("/areas/<slug>/pack")
-def area_page(slug: str):  # type: ignore[no-untyped-def]
+def area_page(slug: str):
     return _page("area", slug, url_for("areas.show", slug=slug), url_for(".area_pdf", slug=slug))
 
 
 @bp.route("/areas/<slug>/pack.pdf")
-def area_pdf(slug: str):  # type: ignore[no-untyped-def]
+def area_pdf(slug: str):
     return _pdf("area", slug, url_for(".area_page", slug=slug))

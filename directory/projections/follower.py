@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
@@ -102,7 +102,7 @@ def move_cursor(name: str, seq: int, *, backwards: bool = False) -> None:
 def forget_cursor(name: str) -> None:
     """Drop a projection's cursor (its copy is gone for good)."""
     with db.engine.begin() as connection:
-        connection.execute(ProjectionCursor.__table__.delete().where(ProjectionCursor.name == name))
+        connection.execute(delete(ProjectionCursor).where(ProjectionCursor.name == name))
 
 
 def is_behind(name: str) -> bool:

@@ -112,7 +112,7 @@ class PhoneBook:
     def mobile(self) -> str:
         return next(self._mobile)
 
-    def _base(self, kind: PhoneNumberType) -> str:
+    def _base(self, kind: int) -> str:
         """A capital's area code where one is given and the library still accepts it, else
         the library's example number; 555-01xx for the United States and Canada."""
         if kind == PhoneNumberType.FIXED_LINE and self.region in tables.FIXED_LINE_BASES:
@@ -122,9 +122,11 @@ class PhoneBook:
         if self.region in tables.RESERVED_555:
             return tables.FIXED_LINE_BASES[self.region]
         example = phonenumbers.example_number_for_type(self.region, kind)
+        if example is None:
+            raise ValueError(f"the phone library has no example number for {self.region}")
         return phonenumbers.format_number(example, PhoneNumberFormat.E164)
 
-    def _numbers(self, kind: PhoneNumberType, half: int) -> Iterator[str]:
+    def _numbers(self, kind: int, half: int) -> Iterator[str]:  # kind: a PhoneNumberType
         """Vary the last digits: fixed lines in the lower half of the range, mobiles the upper.
 
         Both halves stay apart even where the two example numbers coincide (NANP states).

@@ -108,11 +108,15 @@ def many(kind: Kind, label: Any, **options: Any) -> Any:
     return declare(Spec(kind, label, **options), factory=list)
 
 
+def specs_of(entity: type) -> tuple[Spec, ...]:
+    """The specs of a declared dataclass, in the order of its fields, each with its name."""
+    return _specs_of(entity)
+
+
 # Cached: forms, validation and exports ask for a class's specs on every use; a class's fields
 # never change once it is made, so the answer is never stale.
 @cache
-def specs_of(entity: type) -> tuple[Spec, ...]:
-    """The specs of a declared dataclass, in the order of its fields, each with its name."""
+def _specs_of(entity: type) -> tuple[Spec, ...]:
     return tuple(
         dataclasses.replace(field.metadata[SPEC], name=field.name)
         for field in dataclasses.fields(entity)

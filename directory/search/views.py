@@ -140,7 +140,7 @@ def active_chips(
 
 
 @bp.route("")
-def results():  # type: ignore[no-untyped-def]
+def results():
     partial = request.args.get("partial") == "1"
     preview = partial and request.args.get("preview") == "1"
     countries = member_states()

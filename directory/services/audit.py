@@ -94,7 +94,11 @@ def audit_entries(filters: AuditFilters, page: int, per_page: int) -> Page:
     changes = found.items
     emails = {c.entity_id for c in changes if c.entity == Entity.USER.value}
     ids = (
-        dict(db.session.execute(select(User.email, User.id).where(User.email.in_(emails))).all())
+        dict(
+            db.session.execute(select(User.email, User.id).where(User.email.in_(emails)))
+            .tuples()
+            .all()
+        )
         if emails
         else {}
     )

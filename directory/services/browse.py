@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import cast
 
 from sqlalchemy import and_, case, func, or_, select
 
@@ -58,12 +59,13 @@ def count_active_contacts() -> int:
 
 def member_states() -> list[Country]:
     """The 35 member states (read-only records, kept per process: see services/records.py)."""
-    return list(reference_records()[0].values())  # type: ignore[arg-type]
+    return cast("list[Country]", list(reference_records()[0].values()))
 
 
 def active_areas() -> list[Area]:
     """The mandate areas in their order (read-only records, as member_states)."""
-    return sorted(reference_records()[1].values(), key=lambda area: area.position)  # type: ignore[arg-type, return-value]
+    areas = cast("list[Area]", list(reference_records()[1].values()))
+    return sorted(areas, key=lambda area: area.position)
 
 
 def coverage_matrix(now: datetime, stale_after_days: int) -> Coverage:
@@ -95,11 +97,11 @@ def coverage_matrix(now: datetime, stale_after_days: int) -> Coverage:
     return Coverage(countries, active_areas(), cells)
 
 
-def contacts_query():  # type: ignore[no-untyped-def]
+def contacts_query():
     return select(Contact).where(Contact.status == ContactStatus.ACTIVE.value)
 
 
-def listed_contacts(country_code: str | None = None, area_id: int | None = None):  # type: ignore[no-untyped-def]
+def listed_contacts(country_code: str | None = None, area_id: int | None = None):
     """Active contacts, of a state and an area if given, in calling order."""
     statement = contacts_query()
     if country_code:
@@ -122,7 +124,7 @@ class Listing:
         return self.totals.get(key, 0) - len(self.groups.get(key, []))
 
 
-def _first_of_each(group_column, filters: list, limit: int) -> list[Contact]:  # type: ignore[no-untyped-def]
+def _first_of_each(group_column, filters: list, limit: int) -> list[Contact]:
     """The first ``limit`` active contacts of each group, in one query."""
     position = (
         func.row_number()
@@ -144,13 +146,15 @@ def _first_of_each(group_column, filters: list, limit: int) -> list[Contact]:  #
     )
 
 
-def _totals(group_column, filters: list) -> dict:  # type: ignore[no-untyped-def]
+def _totals(group_column, filters: list) -> dict:
     return dict(
         db.session.execute(
             select(group_column, func.count(Contact.id))
             .where(Contact.status == ContactStatus.ACTIVE.value, *filters)
             .group_by(group_column)
-        ).all()
+        )
+        .tuples()
+        .all()
     )
 
 

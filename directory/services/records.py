@@ -62,7 +62,7 @@ CHANNELS_OF = (
 def contact_records(public_ids: list[str]) -> dict[str, ContactRecord]:
     """The contacts (with their channels, state, area and verifier) of ``public_ids``."""
     found = _records(CONTACTS_BY_PUBLIC_ID, public_ids)
-    return {record.public_id: record for record in found.values()}  # type: ignore[attr-defined]
+    return {record.public_id: record for record in found.values()}
 
 
 VERIFIERS = select(User.id, User.email).where(User.id.in_(bindparam("ids", expanding=True)))
@@ -85,16 +85,17 @@ def contact_records_of_versions(keys: list[tuple[str, int]]) -> list[ContactReco
     if missing:
         for record in _records(CONTACTS_BY_PUBLIC_ID, missing).values():
             cache.put(record)
-            found[record.public_id] = record  # type: ignore[attr-defined]
+            found[record.public_id] = record
     page = [found[public_id] for public_id, _ in keys if public_id in found]
-    verifier_ids = {record.verified_by_id for record in page} - {None}  # type: ignore[attr-defined]
+    verifier_ids = {record.verified_by_id for record in page if record.verified_by_id is not None}
     emails: dict[int, str] = {}
     if verifier_ids:
-        emails = dict(db.session.execute(VERIFIERS, {"ids": sorted(verifier_ids)}).all())  # type: ignore[arg-type]
+        rows = db.session.execute(VERIFIERS, {"ids": sorted(verifier_ids)})
+        emails = {user_id: email for user_id, email in rows}
     return [
         record.with_verifier(
-            VerifierRecord(emails[record.verified_by_id])  # type: ignore[attr-defined]
-            if record.verified_by_id in emails  # type: ignore[attr-defined]
+            VerifierRecord(emails[record.verified_by_id])
+            if record.verified_by_id in emails
             else None
         )
         for record in page
@@ -124,20 +125,22 @@ def active_contact_records(condition: Any = None, batch: int = 2000) -> Iterator
         last_id = ids[-1]
 
 
-def _records(statement, values: list) -> dict[int, ContactRecord]:  # type: ignore[no-untyped-def]
+def _records(statement, values: list) -> dict[int, ContactRecord]:
     countries, areas = reference_records()
     connection = db.session.connection()
     by_id: dict[int, ContactRecord] = {}
     for *row, email in connection.execute(statement, {"values": values}).all():
         record = ContactRecord(CONTACT_KEYS, row, None, None)
-        if record.country_code not in countries or record.area_id not in areas:  # type: ignore[attr-defined]
+        if record.country_code not in countries or record.area_id not in areas:
             countries, areas = reference_records(refresh=True)
-        record.country = countries[record.country_code]  # type: ignore[attr-defined]
-        record.area = areas[record.area_id]  # type: ignore[attr-defined]
-        record.verified_by = VerifierRecord(email) if email is not None else None
-        by_id[record.id] = record  # type: ignore[attr-defined]
+        record.attach(
+            country=countries[record.country_code],
+            area=areas[record.area_id],
+            verified_by=VerifierRecord(email) if email is not None else None,
+        )
+        by_id[record.id] = record
     if by_id:
         channels = connection.execute(CHANNELS_OF, {"contact_ids": list(by_id)}).all()
         for contact_id, *channel in channels:
-            by_id[contact_id].channels.append(ChannelRecord(*channel))
+            by_id[contact_id].add_channel(ChannelRecord(*channel))
     return by_id

@@ -92,9 +92,7 @@ def seed_demo(
     return report
 
 
-def _seed_contacts(  # type: ignore[no-untyped-def]
-    specs, existing, now, system, report, progress
-) -> None:
+def _seed_contacts(specs, existing, now, system, report, progress) -> None:
     for spec in specs:
         public_id = public_id_from_key(spec["key"])
         if public_id in existing:

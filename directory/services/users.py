@@ -101,7 +101,7 @@ def create_user(
     return user
 
 
-def _log_user_change(session, actor: Actor, user: User, before: dict, action: Action) -> None:  # type: ignore[no-untyped-def]
+def _log_user_change(session, actor: Actor, user: User, before: dict, action: Action) -> None:
     session.add(
         Change(
             entity=Entity.USER.value,
@@ -117,7 +117,7 @@ def _log_user_change(session, actor: Actor, user: User, before: dict, action: Ac
     )
 
 
-def _load_user(session, email: str) -> User:  # type: ignore[no-untyped-def]
+def _load_user(session, email: str) -> User:
     user = session.scalar(select(User).where(func.lower(User.email) == (email or "").lower()))
     if user is None:
         raise NotFound(email)

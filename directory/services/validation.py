@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
@@ -75,7 +76,7 @@ def clean_contact_data(data: ContactData, phone_region: str) -> ContactData:
     def fail(path: Path, message: object) -> None:
         problems.append((path, message))
 
-    texts: dict[str, str] = {}
+    texts: dict[str, Any] = {}
     for spec in specs_of(type(data)):
         if spec.kind not in (Kind.TEXT, Kind.LINES):
             continue
@@ -121,12 +122,12 @@ def clean_contact_data(data: ContactData, phone_region: str) -> ContactData:
     channels: list[ChannelData] = []
     if len(data.channels) > MAX_CHANNELS:
         fail(("channels",), _l("at most %(n)s channels", n=MAX_CHANNELS))
+
+    def fail_in(index: int) -> Callable[[str, object], None]:
+        return lambda part, message: fail(("channels", index, part), message)
+
     for index, channel in enumerate(data.channels[:MAX_CHANNELS]):
-        cleaned = _clean_channel(
-            channel,
-            phone_region,
-            lambda part, message, i=index: fail(("channels", i, part), message),
-        )
+        cleaned = _clean_channel(channel, phone_region, fail_in(index))
         if cleaned is not None:
             channels.append(cleaned)
 

@@ -52,7 +52,9 @@ def state_worklist(
     per_area = dict(
         db.session.execute(
             select(Contact.area_id, func.count(Contact.id)).where(*active).group_by(Contact.area_id)
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     stale_total = (
         len(stale)

@@ -60,7 +60,7 @@ def _page(
     report: ImportReport | None = None,
     message: str | None = None,
     status: int = 200,
-):  # type: ignore[no-untyped-def]
+):
     return render_template(
         "transfers/index.html",
         download=download,
@@ -79,12 +79,12 @@ def _upload_form() -> ImportForm | None:
 
 
 @bp.route("/csv")
-def index():  # type: ignore[no-untyped-def]
+def index():
     return _page(_download_form(), _upload_form())
 
 
 @bp.route("/contacts.csv")
-def download():  # type: ignore[no-untyped-def]
+def download():
     form = _download_form()
     if not form.validate():
         return _page(form, _upload_form(), status=400)
@@ -102,7 +102,7 @@ def download():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/contacts/import", methods=["GET", "POST"])
-def upload():  # type: ignore[no-untyped-def]
+def upload():
     actor = _actor()
     if not can_import(actor):
         abort(403)
@@ -114,7 +114,7 @@ def upload():  # type: ignore[no-untyped-def]
 
 
 @bp.errorhandler(413)
-def _too_large(error):  # type: ignore[no-untyped-def]
+def _too_large(error):
     """An upload over MAX_CONTENT_LENGTH: say so on the page, without reading the form (the
     query string is read, the body never)."""
     message = _(

@@ -44,7 +44,7 @@ def _download(contacts: Iterable[Contact], scope: str, filename: str, note: str 
 
 
 @bp.route("/contacts/<public_id>.vcf")
-def contact(public_id: str):  # type: ignore[no-untyped-def]
+def contact(public_id: str):
     """One contact, archived ones included: their page is still shown, marked as archived, and
     so is their card."""
     found = contact_with_history(public_id)
@@ -55,7 +55,7 @@ def contact(public_id: str):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/countries/<code>.vcf")
-def country(code: str):  # type: ignore[no-untyped-def]
+def country(code: str):
     code = code.upper()
     if code not in {state.code for state in member_states()}:
         abort(404)
@@ -64,7 +64,7 @@ def country(code: str):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/areas/<slug>.vcf")
-def area(slug: str):  # type: ignore[no-untyped-def]
+def area(slug: str):
     if slug not in {known.slug for known in active_areas()}:
         abort(404)
     scope = Scope("area", slug)
@@ -75,7 +75,7 @@ def area(slug: str):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/search.vcf")
-def search():  # type: ignore[no-untyped-def]
+def search():
     """The contacts of a search, as the search page shows them, up to SEARCH_LIMIT."""
     wanted = read_search_request(request.args, 1, SEARCH_LIMIT, member_states(), active_areas())
     found = run_search(wanted, now())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -117,7 +117,7 @@ class CardPage:
             self.marked[key] = marker(text)
         return self.marked[key]
 
-    def place(self, contact: Contact, marks: Marks | None) -> dict[str, str | Markup]:
+    def place(self, contact: Contact, marks: Marks | None) -> dict[str, Any]:
         """The links to a contact's state and area, their names marked."""
         country_key = (id(marks), "country", contact.country_code)
         if country_key not in self.places:

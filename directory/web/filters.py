@@ -11,7 +11,8 @@ from .times import day_range_names, format_utc, local_clock, now
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.install_gettext_callables(  # as flask-babel's, through translations()
+    # As flask-babel's, through translations(); the i18n extension adds the method.
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda s: translations().ugettext(s),
         ngettext=lambda s, p, n: translations().ungettext(s, p, n),
         newstyle=True,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from flask import request, url_for
@@ -9,7 +10,7 @@ from flask import request, url_for
 from ..caches import link_memo
 
 
-def link(endpoint: str, _query: dict[str, str] | None = None, **values: str) -> str:
+def link(endpoint: str, _query: dict[str, str] | None = None, **values: Any) -> str:
     """``url_for(endpoint, **values)`` plus ``_query`` as its query string (its empty values
     left out). The address comes from the process's memo of links (see caches.py)."""
     known = link_memo()

@@ -24,7 +24,7 @@ def select_locale() -> str:
         return current_app.config["DEFAULT_LOCALE"]
     supported = current_app.config["LANGUAGES"]
     chosen = request.args.get("lang") or request.cookies.get("lang")
-    if chosen in supported:
+    if chosen is not None and chosen in supported:
         return chosen
     return request.accept_languages.best_match(supported) or current_app.config["DEFAULT_LOCALE"]
 

@@ -32,7 +32,7 @@ def frozen(app: Flask) -> datetime:
     return NOW
 
 
-def office_hours_contact(title: str, **changes: object):  # type: ignore[no-untyped-def]
+def office_hours_contact(title: str, **changes: object):
     """A contact without any 24/7 line: an office phone and office hours."""
     values: dict[str, object] = {
         "position_title": title,
@@ -42,7 +42,7 @@ def office_hours_contact(title: str, **changes: object):  # type: ignore[no-unty
         ],
     }
     values.update(changes)
-    return create_contact(SYSTEM, contact_data(**values), verified_at=NOW - timedelta(days=3))  # type: ignore[arg-type]
+    return create_contact(SYSTEM, contact_data(**values), verified_at=NOW - timedelta(days=3))
 
 
 def rows_of(html: str) -> list[str]:
@@ -208,7 +208,7 @@ def test_unknown_states_and_areas_are_404_and_not_logged(signed_in: FlaskClient,
 
 
 @pytest.mark.parametrize("url", ["/pack", "/pack.pdf", "/countries/JM/pack", "/areas/x/pack.pdf"])
-def test_signed_out_visitors_are_sent_to_sign_in(client: FlaskClient, users, url: str) -> None:  # type: ignore[no-untyped-def]
+def test_signed_out_visitors_are_sent_to_sign_in(client: FlaskClient, users, url: str) -> None:
     response = client.get(url)
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login")
@@ -274,7 +274,7 @@ def test_a_pdf_too_large_to_make_on_request_sends_to_the_printable_page(
     assert "pdf" not in kinds
 
 
-def test_flask_packs_pdf_makes_a_pack_of_any_size(app: Flask, runner, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_flask_packs_pdf_makes_a_pack_of_any_size(app: Flask, runner, tmp_path) -> None:
     create_contact(Actor.system("tests"), contact_data())
     app.config["PACK_PDF_MAX_CONTACTS"] = 0  # the web limit does not apply
     target = tmp_path / "jamaica.pdf"

@@ -46,7 +46,7 @@ def parse(text: str) -> list:
     return cards
 
 
-def card_of(contact: Contact, at: datetime = EXPORTED_AT, stale_after_days: int = 180):  # type: ignore[no-untyped-def]
+def card_of(contact: Contact, at: datetime = EXPORTED_AT, stale_after_days: int = 180):
     text = contact_vcard(contact, at, stale_after_days).serialize()
     (card,) = parse(text)
     return card
@@ -371,7 +371,7 @@ def test_a_search_download_past_the_limit_says_it_was_cut(
 
 
 @pytest.fixture
-def indexed(app_with, users, tmp_path: Path) -> Iterator[Flask]:  # type: ignore[no-untyped-def]
+def indexed(app_with, users, tmp_path: Path) -> Iterator[Flask]:
     other = app_with(SEARCH_INDEX_DIR=str(tmp_path / "index"))
     with other.app_context():
         yield other

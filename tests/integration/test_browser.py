@@ -156,7 +156,7 @@ def _new_page(browser: Browser, **options: object) -> Iterator[Page]:
     # up in the console: any such error fails the test that caused it.
     errors: list[str] = []
 
-    def on_console(message) -> None:  # type: ignore[no-untyped-def]
+    def on_console(message) -> None:
         # A 400 answer to a wrong password is the page itself, not a fault of the page.
         if message.type == "error" and not message.text.startswith("Failed to load resource"):
             errors.append(message.text)

@@ -675,7 +675,7 @@ def directory(
             actor,
             contact_data(country=fields.pop("country"), area=fields.pop("area"), **fields),
         )
-        mail = next(c.value for c in fields["channels"] if c.kind == "email")  # type: ignore[attr-defined]
+        mail = next(c.value for c in fields["channels"] if c.kind == "email")
         made[key] = Expected(uid=contact.public_id, display=DISPLAY[key], mail=mail)
     app.config.update(
         LDAP_URL=ldap_server.url,

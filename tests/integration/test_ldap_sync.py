@@ -176,7 +176,7 @@ def test_entries_the_sync_did_not_make_are_never_touched(
 
 def test_export_loads_with_ldapadd_and_matches_what_the_sync_writes(
     app: Flask, runner: FlaskCliRunner, ldap_server: Slapd, ldap_base: str, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     create_contact(SYSTEM, contact_data("HT", **HARD_VALUES))
     create_contact(SYSTEM, contact_data("MX", holder_given_name="Ana", holder_family_name="Núñez"))
     base = f"ou=export,{ldap_base}"  # not there yet: the file brings it
@@ -269,7 +269,7 @@ def test_follow_applies_each_change_and_survives_the_server_going_away(
         with app.app_context():
             follow_changes(settings, interval=0.1, retry_max=0.5, stop=stop, report=lines.append)
 
-    def wait_for(check, seconds: float = 5.0) -> None:  # type: ignore[no-untyped-def]
+    def wait_for(check, seconds: float = 5.0) -> None:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             if private_slapd.is_running() and check(held(private_slapd, base)):
@@ -439,7 +439,7 @@ def test_a_contact_with_a_control_character_is_left_as_it_was_and_named(
 
 def test_export_then_slapadd_is_the_fast_first_load(
     app: Flask, runner: FlaskCliRunner, private_slapd: Slapd, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from tests.integration.slapd import find_tool
 
     contacts = [
@@ -487,7 +487,7 @@ def ignore_ctrl_c() -> None:
 )
 def test_the_follow_command_keeps_the_server_in_step_until_interrupted(
     app: Flask, ldap_server: Slapd, ldap_base: str, tmp_path, stop_with, before_start
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """`flask ldap sync --follow` as a service runs it: its own process, its own settings."""
     first = create_contact(SYSTEM, contact_data())
     db.session.commit()

@@ -93,7 +93,7 @@ def test_version_conflict_on_postgresql(pg_app: Flask) -> None:
         db.session.remove()
 
 
-def test_concurrent_editors_on_postgresql(pg_app: Flask, postgres_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_concurrent_editors_on_postgresql(pg_app: Flask, postgres_url: str, tmp_path) -> None:
     with pg_app.app_context():
         public_id = db.session.scalar(
             select(Contact.public_id).where(Contact.country_code == "JM").limit(1)

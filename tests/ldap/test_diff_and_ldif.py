@@ -123,7 +123,7 @@ def test_the_base_record_is_an_organizational_unit() -> None:
     assert ldif.base_record("dc=example,dc=org") is None
 
 
-def test_settings_say_what_is_missing(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_settings_say_what_is_missing(tmp_path) -> None:
     with pytest.raises(SyncError, match="LDAP_URL and LDAP_BASE_DN"):
         LdapSettings.from_config({})
     secret = tmp_path / "password"

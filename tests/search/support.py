@@ -28,7 +28,7 @@ def extra(key: str, country: str, area: str, **values: object) -> tuple[str, Con
         "hours": [{"days": [0, 1, 2, 3, 4], "opens": "08:00", "closes": "16:00"}],
     }
     fields.update(values)
-    return key, ContactData(**fields)  # type: ignore[arg-type]
+    return key, ContactData(**fields)
 
 
 # Words in these contacts are made up, so that no demo contact matches them.

@@ -177,7 +177,7 @@ def test_the_index_answers_every_query_quickly(fuzz: Flask) -> None:
     rng = random.Random(SEED)  # noqa: S311 - a replayable sequence, not a secret
     slowest = (0.0, "")
     for text in hostile_queries(INDEX_QUERIES, SEED):
-        request = SearchQuery(text=text, **random_filters(rng))  # type: ignore[arg-type]
+        request = SearchQuery(text=text, **random_filters(rng))
         started = time.perf_counter()
         try:
             found = index.search(request, NOW)

@@ -43,7 +43,7 @@ def statements() -> Iterator[list[str]]:
     """The SQL run inside the block."""
     seen: list[str] = []
 
-    def remember(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+    def remember(conn, cursor, statement, parameters, context, executemany) -> None:
         seen.append(statement)
 
     event.listen(db.engine, "before_cursor_execute", remember)
@@ -109,10 +109,10 @@ def test_the_cache_keeps_the_most_recently_used() -> None:
             self.public_id, self.version = public_id, version
 
     a, b, c = Record("a", 1), Record("b", 1), Record("c", 1)
-    cache.put(a)  # type: ignore[arg-type]
-    cache.put(b)  # type: ignore[arg-type]
+    cache.put(a)
+    cache.put(b)
     assert cache.get(("a", 1)) is a  # a is now the most recent
-    cache.put(c)  # type: ignore[arg-type]
+    cache.put(c)
     assert len(cache) == 2
     assert cache.get(("b", 1)) is None
     assert cache.get(("a", 1)) is a and cache.get(("c", 1)) is c

@@ -84,7 +84,7 @@ def test_update_against_an_old_version_is_refused_and_writes_nothing(
     ("action", "expected_status"),
     [(archive_contact, "archived")],
 )
-def test_archive_and_restore_are_logged(users: dict[str, User], action, expected_status) -> None:  # type: ignore[no-untyped-def]
+def test_archive_and_restore_are_logged(users: dict[str, User], action, expected_status) -> None:
     actor = Actor.of(users["admin"])
     contact = create_contact(actor, contact_data())
     archived = action(actor, contact.public_id, expected_version=1)

@@ -29,7 +29,7 @@ from tests.factories import PASSWORD
 ADMIN = Actor.system("tests")
 
 
-def test_create_user_logs_a_change_without_the_password(app) -> None:  # type: ignore[no-untyped-def]
+def test_create_user_logs_a_change_without_the_password(app) -> None:
     user = create_user(
         Actor.system("cli"),
         "Focal.Point@Example.org",
@@ -54,7 +54,7 @@ def test_create_user_logs_a_change_without_the_password(app) -> None:  # type: i
     assert "password" not in str(change.after)
 
 
-def test_bad_user_input_is_refused_with_reasons(app) -> None:  # type: ignore[no-untyped-def]
+def test_bad_user_input_is_refused_with_reasons(app) -> None:
     with pytest.raises(ValidationFailed) as caught:
         create_user(Actor.system("cli"), "nobody", "short", role="king")
     assert set(caught.value.errors) == {"email", "role", "password"}
@@ -68,18 +68,18 @@ def test_bad_user_input_is_refused_with_reasons(app) -> None:  # type: ignore[no
     assert db.session.scalar(select(User)) is None
 
 
-def test_duplicate_email_is_refused(users) -> None:  # type: ignore[no-untyped-def]
+def test_duplicate_email_is_refused(users) -> None:
     with pytest.raises(ValidationFailed) as caught:
         create_user(Actor.system("cli"), "VIEWER@example.org", PASSWORD)
     assert caught.value.errors == {"email": ["a user with this e-mail already exists"]}
 
 
-def test_only_admins_create_users(users) -> None:  # type: ignore[no-untyped-def]
+def test_only_admins_create_users(users) -> None:
     with pytest.raises(PermissionDenied):
         create_user(Actor.of(users["editor"]), "new@example.org", PASSWORD)
 
 
-def test_authenticate(users) -> None:  # type: ignore[no-untyped-def]
+def test_authenticate(users) -> None:
     assert authenticate("Viewer@Example.org", PASSWORD) == users["viewer"]
     assert authenticate("viewer@example.org", "wrong password") is None
     assert authenticate("ghost@example.org", PASSWORD) is None
@@ -88,7 +88,7 @@ def test_authenticate(users) -> None:  # type: ignore[no-untyped-def]
     assert authenticate("viewer@example.org", PASSWORD) is None
 
 
-def test_session_id_carries_a_nonce(users) -> None:  # type: ignore[no-untyped-def]
+def test_session_id_carries_a_nonce(users) -> None:
     user = users["admin"]
     assert user_for_session_id(user.get_id()) == user
     assert user_for_session_id(f"{user.id}:wrong") is None

@@ -118,7 +118,7 @@ def test_signed_out_visitors_are_sent_to_sign_in(client: FlaskClient) -> None:
     assert response.headers["Location"].startswith("/login?next=")
 
 
-def test_administration_link_only_for_admins(app: Flask, admin: FlaskClient, users) -> None:  # type: ignore[no-untyped-def]
+def test_administration_link_only_for_admins(app: Flask, admin: FlaskClient, users) -> None:
     assert 'href="/admin/users">Administration</a>' in admin.get("/").get_data(as_text=True)
     viewer = sign_in(app, "viewer@example.org")
     assert "/admin/" not in viewer.get("/").get_data(as_text=True)
@@ -143,7 +143,7 @@ def test_user_list_shows_and_filters(admin: FlaskClient, users: dict[str, User])
     assert listed_users(html) == {"editor.jm@example.org"}
 
 
-def test_user_list_is_paginated(app: Flask, admin: FlaskClient, users) -> None:  # type: ignore[no-untyped-def]
+def test_user_list_is_paginated(app: Flask, admin: FlaskClient, users) -> None:
     app.config["CONTACTS_PER_PAGE"] = 2
     first = admin.get("/admin/users").get_data(as_text=True)
     second = admin.get("/admin/users?page=2").get_data(as_text=True)
@@ -305,7 +305,7 @@ def test_security_policy_is_saved(admin: FlaskClient) -> None:
 # --- audit log -------------------------------------------------------------------------------
 
 
-def haiti_data():  # type: ignore[no-untyped-def]
+def haiti_data():
     return contact_data(
         country="HT",
         organisation="Direction de la Protection Civile",
@@ -361,7 +361,7 @@ def test_audit_shows_user_changes_and_field_diffs(
     "query",
     ["date_from=2024-13-45", "date_to=yesterday", "date_from=2024-02-01&date_to=2024-01-01"],
 )
-def test_bad_date_gets_a_message(admin: FlaskClient, users, query: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_date_gets_a_message(admin: FlaskClient, users, query: str) -> None:
     response = admin.get(f"/admin/audit?{query}")
     html = response.get_data(as_text=True)
     assert response.status_code == 400
@@ -372,7 +372,7 @@ def test_bad_date_gets_a_message(admin: FlaskClient, users, query: str) -> None:
     assert admin.get(f"/admin/audit.csv?{query}").status_code == 400
 
 
-def test_audit_is_paginated(app: Flask, admin: FlaskClient, users) -> None:  # type: ignore[no-untyped-def]
+def test_audit_is_paginated(app: Flask, admin: FlaskClient, users) -> None:
     app.config["CONTACTS_PER_PAGE"] = 2
     for i in range(3):
         create_contact(SYSTEM, contact_data(position_title=f"Officer {i}"))
@@ -426,7 +426,7 @@ def test_audit_csv(admin: FlaskClient, users: dict[str, User]) -> None:
 
 def test_the_export_log_lists_who_exported_what_for_admins_only(
     app: Flask, admin: FlaskClient, users: dict[str, User], runner
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from directory.services.actors import Actor
     from directory.services.exports import record_export
 

@@ -28,7 +28,7 @@ NEW = {
 
 
 @pytest.fixture
-def tokens(users, runner: FlaskCliRunner) -> dict[str, dict[str, str]]:  # type: ignore[no-untyped-def]
+def tokens(users, runner: FlaskCliRunner) -> dict[str, dict[str, str]]:
     def bearer(email: str) -> dict[str, str]:
         result = runner.invoke(args=["users", "token", email, "--label", "tests"])
         assert result.exit_code == 0, result.output
@@ -46,7 +46,7 @@ def changes() -> int:
     return db.session.scalar(select(func.count()).select_from(Change)) or 0
 
 
-def test_get_returns_the_contact_with_its_version(client: FlaskClient, tokens) -> None:  # type: ignore[no-untyped-def]
+def test_get_returns_the_contact_with_its_version(client: FlaskClient, tokens) -> None:
     contact = create_contact(Actor.system("tests"), contact_data())
     response = client.get(f"/api/v1/contacts/{contact.public_id}", headers=tokens["viewer"])
     assert response.status_code == 200
@@ -60,14 +60,14 @@ def test_get_returns_the_contact_with_its_version(client: FlaskClient, tokens) -
     assert again.status_code == 304
 
 
-def test_without_a_token_the_api_answers_401_in_json(client: FlaskClient, users) -> None:  # type: ignore[no-untyped-def]
+def test_without_a_token_the_api_answers_401_in_json(client: FlaskClient, users) -> None:
     for headers in ({}, {"Authorization": "Bearer poc_not-a-token"}, {"Authorization": "Basic x"}):
         response = client.get("/api/v1/contacts/abcdefghjkmn", headers=headers)
         assert response.status_code == 401
         assert response.json["error"]["status"] == 401
 
 
-def test_create_update_archive_with_if_match(client: FlaskClient, tokens) -> None:  # type: ignore[no-untyped-def]
+def test_create_update_archive_with_if_match(client: FlaskClient, tokens) -> None:
     created = client.post("/api/v1/contacts", json=NEW, headers=tokens["editor"])
     assert created.status_code == 201, created.json
     public_id = created.json["public_id"]
@@ -95,7 +95,7 @@ def test_create_update_archive_with_if_match(client: FlaskClient, tokens) -> Non
     assert archived.status_code == 200 and archived.json["status"] == "archived"
 
 
-def test_errors_name_the_field(client: FlaskClient, tokens) -> None:  # type: ignore[no-untyped-def]
+def test_errors_name_the_field(client: FlaskClient, tokens) -> None:
     before = changes()
     bad = {
         **NEW,
@@ -124,7 +124,7 @@ def test_errors_name_the_field(client: FlaskClient, tokens) -> None:  # type: ig
     assert changes() == before
 
 
-def test_the_api_enforces_the_same_permissions(client: FlaskClient, tokens) -> None:  # type: ignore[no-untyped-def]
+def test_the_api_enforces_the_same_permissions(client: FlaskClient, tokens) -> None:
     haiti = create_contact(
         Actor.system("tests"),
         contact_data(country="HT", time_zone="America/Port-au-Prince", channels=[]),
@@ -160,7 +160,7 @@ def test_the_api_enforces_the_same_permissions(client: FlaskClient, tokens) -> N
     assert changes() == before
 
 
-def test_cookie_sessions_need_the_csrf_header_to_write(app_with, users) -> None:  # type: ignore[no-untyped-def]
+def test_cookie_sessions_need_the_csrf_header_to_write(app_with, users) -> None:
     from tests.factories import PASSWORD
 
     client = app_with(WTF_CSRF_ENABLED=True).test_client()
@@ -178,7 +178,7 @@ def test_cookie_sessions_need_the_csrf_header_to_write(app_with, users) -> None:
     assert created.status_code == 201
 
 
-def test_tokens_are_listed_and_revocable(client: FlaskClient, tokens) -> None:  # type: ignore[no-untyped-def]
+def test_tokens_are_listed_and_revocable(client: FlaskClient, tokens) -> None:
     from tests.factories import PASSWORD
 
     client.post("/login", data={"email": "viewer@example.org", "password": PASSWORD})
@@ -200,7 +200,7 @@ def test_tokens_are_listed_and_revocable(client: FlaskClient, tokens) -> None:  
 
 def test_each_token_is_rate_limited_with_a_json_error_and_headers(
     app, client: FlaskClient, tokens: dict[str, dict[str, str]]
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     app.config["API_RATE_LIMIT_PER_MINUTE"] = 3
     contact = create_contact(Actor.system("tests"), contact_data())
     url = f"/api/v1/contacts/{contact.public_id}"
@@ -216,7 +216,7 @@ def test_each_token_is_rate_limited_with_a_json_error_and_headers(
     assert client.get(url, headers=tokens["editor"]).status_code == 200
 
 
-def test_the_rate_window_starts_again_after_a_minute(app, tokens) -> None:  # type: ignore[no-untyped-def]
+def test_the_rate_window_starts_again_after_a_minute(app, tokens) -> None:
     from datetime import UTC, datetime, timedelta
 
     from directory.services.tokens import count_token_request
@@ -257,7 +257,7 @@ def test_contacts_are_listed_a_page_at_a_time_in_calling_order(
 
 def test_the_openapi_document_describes_every_route(
     app, client: FlaskClient, tokens: dict[str, dict[str, str]]
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     answer = client.get("/api/v1/openapi.json", headers=tokens["viewer"])
     assert answer.status_code == 200
     document = answer.get_json()

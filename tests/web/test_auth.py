@@ -73,7 +73,7 @@ def test_sign_in_then_out(client: FlaskClient, users: dict[str, User]) -> None:
     assert client.get("/").status_code == 302
 
 
-def test_wrong_password_says_so_beside_the_field(client: FlaskClient, users) -> None:  # type: ignore[no-untyped-def]
+def test_wrong_password_says_so_beside_the_field(client: FlaskClient, users) -> None:
     response = client.post("/login", data={"email": "viewer@example.org", "password": "nope"})
     html = response.get_data(as_text=True)
     assert response.status_code == 400
@@ -87,7 +87,7 @@ def test_empty_form_names_the_fields(client: FlaskClient) -> None:
     assert "Enter your e-mail address." in html and "Enter your password." in html
 
 
-def test_next_never_leads_off_the_site(client: FlaskClient, users) -> None:  # type: ignore[no-untyped-def]
+def test_next_never_leads_off_the_site(client: FlaskClient, users) -> None:
     for target in ("https://evil.example.com/", "//evil.example.com", "/\\evil.example.com"):
         response = client.post(
             f"/login?next={target}", data={"email": "viewer@example.org", "password": PASSWORD}
@@ -113,7 +113,7 @@ def test_changing_the_session_nonce_ends_open_sessions(
     assert signed_in.get("/").status_code == 302
 
 
-def test_a_form_without_csrf_token_is_refused(app_with, users) -> None:  # type: ignore[no-untyped-def]
+def test_a_form_without_csrf_token_is_refused(app_with, users) -> None:
     client = app_with(WTF_CSRF_ENABLED=True).test_client()
     response = client.post("/login", data={"email": "viewer@example.org", "password": PASSWORD})
     assert response.status_code == 400

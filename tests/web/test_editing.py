@@ -181,7 +181,7 @@ def changes_of(public_id: str) -> list[Change]:
     )
 
 
-def public_id_from(response) -> str:  # type: ignore[no-untyped-def]
+def public_id_from(response) -> str:
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     match = re.search(r"/contacts/([a-z0-9]{12})$", response.headers["Location"])
     assert match, response.headers["Location"]
@@ -798,7 +798,7 @@ def test_archive_and_restore(editor: FlaskClient) -> None:
 
 def test_the_editor_start_page_lists_stale_entries_and_gaps(
     editor: FlaskClient, app: Flask, count_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     now = datetime.now(UTC)
     stale = create_contact(
         SYSTEM, contact_data(position_title="Stale desk"), verified_at=now - timedelta(days=400)

@@ -182,9 +182,9 @@ def test_unknown_and_malformed_addresses_are_404(signed_in: FlaskClient, url: st
     assert "There is nothing at this address" in response.get_data(as_text=True)
 
 
-def test_server_error_page_shows_no_internals(app: Flask, client: FlaskClient, users) -> None:  # type: ignore[no-untyped-def]
+def test_server_error_page_shows_no_internals(app: Flask, client: FlaskClient, users) -> None:
     @app.route("/boom")
-    def boom():  # type: ignore[no-untyped-def]
+    def boom():
         raise RuntimeError("secret internal detail /srv/app.py line 42")
 
     client.post("/login", data={"email": "viewer@example.org", "password": PASSWORD})
@@ -198,7 +198,7 @@ def test_server_error_page_shows_no_internals(app: Flask, client: FlaskClient, u
 def test_home_and_country_page_queries_do_not_grow_with_contacts(
     signed_in: FlaskClient,
     count_queries,
-    app: Flask,  # type: ignore[no-untyped-def]
+    app: Flask,
 ) -> None:
     def measure(url: str) -> int:
         db.session.remove()

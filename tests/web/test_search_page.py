@@ -80,7 +80,7 @@ def office_only(**changes: object) -> dict:
 
 
 @pytest.fixture
-def search_app(app_with, users, tmp_path: Path) -> Iterator[Flask]:  # type: ignore[no-untyped-def]
+def search_app(app_with, users, tmp_path: Path) -> Iterator[Flask]:
     """An app like the others, with its own search index; contacts made in it are indexed."""
     other = app_with(SEARCH_INDEX_DIR=str(tmp_path / "index"))
     with other.app_context():
@@ -440,7 +440,7 @@ def test_the_api_search_needs_sign_in(search_app: Flask) -> None:
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_a_broken_index_answers_from_the_database(
     signed_in: FlaskClient,
-    app_with,  # type: ignore[no-untyped-def]
+    app_with,
     tmp_path: Path,
     caplog: pytest.LogCaptureFixture,
 ) -> None:

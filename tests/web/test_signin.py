@@ -22,7 +22,7 @@ from tests.factories import PASSWORD
 ADMIN = Actor.system("tests")
 
 
-def sign_in(client: FlaskClient, email: str = "viewer@example.org", password: str = PASSWORD):  # type: ignore[no-untyped-def]
+def sign_in(client: FlaskClient, email: str = "viewer@example.org", password: str = PASSWORD):
     return client.post("/login", data={"email": email, "password": password})
 
 
@@ -31,7 +31,7 @@ def reload(user: User) -> User:
     return db.session.scalar(select(User).where(User.id == user.id))
 
 
-def test_failed_sign_ins_are_limited_per_account(client: FlaskClient, users) -> None:  # type: ignore[no-untyped-def]
+def test_failed_sign_ins_are_limited_per_account(client: FlaskClient, users) -> None:
     for _ in range(5):
         assert sign_in(client, password="wrong password").status_code == 400
     blocked = sign_in(client)  # even the right password is not checked now
@@ -47,7 +47,7 @@ def test_failed_sign_ins_are_limited_per_account(client: FlaskClient, users) -> 
     assert other.status_code == 302
 
 
-def test_failed_sign_ins_are_limited_per_address(client: FlaskClient, users, app: Flask) -> None:  # type: ignore[no-untyped-def]
+def test_failed_sign_ins_are_limited_per_address(client: FlaskClient, users, app: Flask) -> None:
     app.config["SIGN_IN_LIMIT_PER_ADDRESS"] = 6
     for n in range(6):
         client.post("/login", data={"email": f"guess{n}@example.org", "password": "x"})
@@ -70,7 +70,7 @@ def _fail_sign_ins(database: str, instance: str, count: int) -> int:
 
 def test_failed_sign_ins_count_across_worker_processes(
     app: Flask, client: FlaskClient, users
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     database = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
     with multiprocessing.get_context("spawn").Pool(2) as pool:
         refused = pool.starmap(_fail_sign_ins, [(database, app.instance_path, 3)] * 2)
@@ -78,7 +78,7 @@ def test_failed_sign_ins_count_across_worker_processes(
     assert sign_in(client).status_code == 429
 
 
-def test_a_success_forgets_earlier_failures(client: FlaskClient, users) -> None:  # type: ignore[no-untyped-def]
+def test_a_success_forgets_earlier_failures(client: FlaskClient, users) -> None:
     for _ in range(4):
         sign_in(client, password="wrong password")
     assert sign_in(client).status_code == 302
@@ -88,7 +88,7 @@ def test_a_success_forgets_earlier_failures(client: FlaskClient, users) -> None:
     assert sign_in(client).status_code == 302
 
 
-def test_a_cookie_replayed_after_sign_out_is_refused(app: Flask, users) -> None:  # type: ignore[no-untyped-def]
+def test_a_cookie_replayed_after_sign_out_is_refused(app: Flask, users) -> None:
     first, thief = app.test_client(), app.test_client()
     sign_in(first)
     cookie = first.get_cookie("session")
@@ -99,7 +99,7 @@ def test_a_cookie_replayed_after_sign_out_is_refused(app: Flask, users) -> None:
     assert thief.get("/").status_code == 302
 
 
-def test_a_password_change_ends_other_sessions(app: Flask, users) -> None:  # type: ignore[no-untyped-def]
+def test_a_password_change_ends_other_sessions(app: Flask, users) -> None:
     here, elsewhere = app.test_client(), app.test_client()
     sign_in(here)
     sign_in(elsewhere)
@@ -128,7 +128,7 @@ def test_password_change_explains_mistakes(signed_in: FlaskClient) -> None:
     assert "The two passwords differ." in html
 
 
-def test_deactivation_ends_sessions_and_tokens(client: FlaskClient, users, runner) -> None:  # type: ignore[no-untyped-def]
+def test_deactivation_ends_sessions_and_tokens(client: FlaskClient, users, runner) -> None:
     token = runner.invoke(args=["users", "token", "viewer@example.org"]).output.strip()
     sign_in(client)
     api = {"Authorization": f"Bearer {token}"}
@@ -140,14 +140,14 @@ def test_deactivation_ends_sessions_and_tokens(client: FlaskClient, users, runne
     assert other.get(f"/api/v1/contacts/{public_id}", headers=api).status_code == 401
 
 
-def test_session_cookie_flags(app: Flask, users) -> None:  # type: ignore[no-untyped-def]
+def test_session_cookie_flags(app: Flask, users) -> None:
     client = app.test_client()
     response = sign_in(client)
     header = response.headers["Set-Cookie"]
     assert "HttpOnly" in header and "SameSite=Lax" in header
 
 
-def test_a_body_over_the_limit_gets_413(client: FlaskClient, users, app: Flask) -> None:  # type: ignore[no-untyped-def]
+def test_a_body_over_the_limit_gets_413(client: FlaskClient, users, app: Flask) -> None:
     response = client.post("/login", data={"email": "x" * (app.config["MAX_CONTENT_LENGTH"] + 10)})
     assert response.status_code == 413
 
@@ -155,7 +155,7 @@ def test_a_body_over_the_limit_gets_413(client: FlaskClient, users, app: Flask) 
 # --- second factor ---------------------------------------------------------------------------
 
 
-def test_second_factor_setup_then_required_and_single_use(signed_in: FlaskClient, users) -> None:  # type: ignore[no-untyped-def]
+def test_second_factor_setup_then_required_and_single_use(signed_in: FlaskClient, users) -> None:
     page = signed_in.get("/account/totp").get_data(as_text=True)
     secret = page.split('<code class="secret">')[1].split("</code>")[0]
     assert 'src="data:image/svg+xml' in page  # the QR code, inline
@@ -181,7 +181,7 @@ def test_second_factor_setup_then_required_and_single_use(signed_in: FlaskClient
     assert signed_in.post("/login/code", data={"code": later}).status_code == 400
 
 
-def test_a_role_can_require_a_second_factor(client: FlaskClient, users) -> None:  # type: ignore[no-untyped-def]
+def test_a_role_can_require_a_second_factor(client: FlaskClient, users) -> None:
     set_role_policy(ADMIN, "editor", True)
     response = sign_in(client, "editor.jm@example.org")
     assert response.headers["Location"] == "/login/setup"
@@ -204,7 +204,7 @@ def test_the_code_step_expires_and_needs_the_password_first(client: FlaskClient)
 # --- invitation and reset links ------------------------------------------------------------
 
 
-def test_invitation_link_sets_a_password_once(client: FlaskClient, users) -> None:  # type: ignore[no-untyped-def]
+def test_invitation_link_sets_a_password_once(client: FlaskClient, users) -> None:
     create_user(ADMIN, "new.editor@example.org", None, role="editor", country_code="HT")
     assert sign_in(client, "new.editor@example.org", "").status_code == 400  # no password yet
     token = issue_account_link(ADMIN, "new.editor@example.org", "invite")
@@ -221,7 +221,7 @@ def test_invitation_link_sets_a_password_once(client: FlaskClient, users) -> Non
     assert sign_in(client, "new.editor@example.org", "haitian focal point").status_code == 302
 
 
-def test_reset_links_expire_and_cannot_be_forged(client: FlaskClient, users, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_reset_links_expire_and_cannot_be_forged(client: FlaskClient, users, monkeypatch) -> None:
     token = issue_account_link(ADMIN, "viewer@example.org", "reset")
     assert client.get(f"/account/link/{token[:-2]}xx").status_code == 410
     assert client.get("/account/link/" + "a" * 600).status_code == 410
@@ -235,6 +235,6 @@ def test_reset_links_expire_and_cannot_be_forged(client: FlaskClient, users, mon
 @pytest.mark.parametrize("email", ["viewer@example.org", "ghost@example.org"])
 def test_sign_in_message_does_not_tell_which_emails_exist(
     client: FlaskClient, users, email: str
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     html = sign_in(client, email, "wrong password").get_data(as_text=True)
     assert "E-mail or password is not right." in html

@@ -45,7 +45,7 @@ def download(client: FlaskClient, query: str = "") -> bytes:
     return client.get(f"/contacts.csv{query}", buffered=True).data
 
 
-def upload(client: FlaskClient, data: bytes, dry_run: bool = False, name: str = "c.csv"):  # type: ignore[no-untyped-def]
+def upload(client: FlaskClient, data: bytes, dry_run: bool = False, name: str = "c.csv"):
     form: dict[str, object] = {"file": (io.BytesIO(data), name)}
     if dry_run:
         form["dry_run"] = "y"
@@ -205,7 +205,7 @@ def test_files_that_are_not_csv_get_a_clear_message(
 
 def test_a_file_over_the_size_limit_is_refused_with_a_message(
     app_with, users: dict[str, User]
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     # with CSRF protection on, as in production: the form is read before the view runs
     client = app_with(MAX_CONTENT_LENGTH=2048, WTF_CSRF_ENABLED=True).test_client()
     login = client.get("/login").get_data(as_text=True)
@@ -218,7 +218,7 @@ def test_a_file_over_the_size_limit_is_refused_with_a_message(
     assert counts()[1] == 0
 
 
-def test_the_upload_form_carries_its_csrf_token(app_with, users: dict[str, User]) -> None:  # type: ignore[no-untyped-def]
+def test_the_upload_form_carries_its_csrf_token(app_with, users: dict[str, User]) -> None:
     create_contact(SYSTEM, contact_data())
     client = app_with(WTF_CSRF_ENABLED=True).test_client()
 

@@ -40,7 +40,7 @@ def docnums_of(bits: int, skip: int, count: int) -> list[int]:
         offset = low
     else:
         offset = 0
-    found = []
+    found: list[int] = []
     while bits and len(found) < count:
         lowest = bits & -bits
         position = lowest.bit_length() - 1

@@ -43,7 +43,7 @@ class IndexUnavailable(Exception):
 def index_for_app(app: Flask | None = None) -> SearchIndex | None:
     """The app's index (each app has its own, as each server process does); None when search
     is turned off (``SEARCH_INDEX_DIR`` empty)."""
-    app = app or current_app._get_current_object()
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
     folder = app.config.get("SEARCH_INDEX_DIR") or ""
     if not folder:
         return None
@@ -117,7 +117,7 @@ def mark_broken(index: SearchIndex) -> None:
         index.broken = True
         index.broken_id = read_index_id(index.path)
     index.reset()
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     threading.Thread(target=_repair, args=(app, index), name="search-rebuild", daemon=True).start()
 
 
@@ -170,7 +170,9 @@ def check_index() -> list[str]:
             select(Contact.public_id, Contact.version).where(
                 Contact.status == ContactStatus.ACTIVE.value
             )
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     differences = []
     for public_id in sorted(stored.keys() - indexed.keys()):
