@@ -362,7 +362,8 @@ class SizeReport:
 
 
 def copy_database(source: Path, target: Path, search_index: bool) -> None:
-    """A fresh copy of the database (and of the search index) for a run that writes."""
+    """A fresh copy of the database (and of the search index) for a run that writes. The
+    index's cursor is in the database, under the id kept inside the index's folder."""
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
@@ -371,7 +372,6 @@ def copy_database(source: Path, target: Path, search_index: bool) -> None:
             shutil.copy2(source / f"{DATABASE}{suffix}", target / f"{DATABASE}{suffix}")
     if search_index:
         shutil.copytree(source / INDEX, target / INDEX)
-        shutil.copy2(source / f"{INDEX}.cursor", target / f"{INDEX}.cursor")
 
 
 def changed_copy(source: Path, target: Path) -> int:
