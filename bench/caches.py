@@ -200,18 +200,9 @@ def compare(folder: Path, names: list[str], pairs: int, rounds: int) -> list[lis
 def render(rows: list[list[str]]) -> str:
     header = ["cache off", "page", "on ms", "off adds", "", "past bar", "each pair"]
     table = [header, *rows]
-    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
-    left = {0, 1, 6}
-    lines = []
-    for index, row in enumerate(table):
-        cells = [
-            cell.ljust(widths[i]) if i in left else cell.rjust(widths[i])
-            for i, cell in enumerate(row)
-        ]
-        lines.append("  ".join(cells).rstrip())
-        if index == 0:
-            lines.append("  ".join("-" * width for width in widths))
-    return "\n".join(lines)
+    from bench.pages import format_table  # late: the directory's modules are imported by it
+
+    return "\n".join(format_table(table, left={0, 1, 6}))
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:

@@ -332,6 +332,20 @@ def write_rows(rows: Iterator[tuple[dict[str, Any], list[dict[str, Any]]]], tota
 # --- measuring -----------------------------------------------------------------------------
 
 
+def format_table(rows: list[list[str]], left: set[int]) -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for position, row in enumerate(rows):
+        cells = [
+            cell.ljust(widths[i]) if i in left else cell.rjust(widths[i])
+            for i, cell in enumerate(row)
+        ]
+        lines.append("  ".join(cells).rstrip())
+        if position == 0:
+            lines.append("  ".join("-" * width for width in widths))
+    return lines
+
+
 def build_app(folder: Path) -> Flask:
     database = folder / "directory.sqlite3"
     return create_app(
@@ -459,18 +473,7 @@ def report(timings: list[Timing]) -> str:
                 ratio,
             ]
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-    left = {1}  # the page column reads better left-aligned
-    lines = []
-    for index, row in enumerate(rows):
-        cells = [
-            cell.ljust(widths[i]) if i in left else cell.rjust(widths[i])
-            for i, cell in enumerate(row)
-        ]
-        lines.append("  ".join(cells).rstrip())
-        if index == 0:
-            lines.append("  ".join("-" * width for width in widths))
-    return "\n".join(lines)
+    return "\n".join(format_table(rows, left={1}))  # the page column reads better left-aligned
 
 
 def machine_line() -> str:

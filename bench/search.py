@@ -63,6 +63,7 @@ from bench.pages import (  # noqa: E402
     VIEWER_PASSWORD,
     WARM_UP,
     StateInfo,
+    format_table,
     log,
     machine_line,
     plan_cells,
@@ -1236,20 +1237,6 @@ def verdict(value: float, limit: float | None) -> str:
 
 def in_process_target(size: int) -> float:
     return SMALL_P95_MS if size <= SMALL_SIZE else LARGE_P95_MS
-
-
-def format_table(rows: list[list[str]], left: set[int]) -> list[str]:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = []
-    for position, row in enumerate(rows):
-        cells = [
-            cell.ljust(widths[i]) if i in left else cell.rjust(widths[i])
-            for i, cell in enumerate(row)
-        ]
-        lines.append("  ".join(cells).rstrip())
-        if position == 0:
-            lines.append("  ".join("-" * width for width in widths))
-    return lines
 
 
 def render(report: SizeReport) -> str:
