@@ -78,15 +78,10 @@ def log(message: str) -> None:
 
 
 def build_app(folder: Path) -> Flask:
-    from config import TestingConfig
-    from directory import create_app
+    """The search benchmark's app on ``folder`` (imported late: see above)."""
+    from bench.search import build_app as search_build_app
 
-    return create_app(
-        TestingConfig,
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder / 'directory.sqlite3'}",
-        INSTANCE_PATH=str(folder / "instance"),
-        SEARCH_INDEX_DIR=str(folder / "search-index"),
-    )
+    return search_build_app(folder)
 
 
 def measure(folder: Path, rounds: int) -> dict[str, float]:
