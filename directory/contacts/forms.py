@@ -249,10 +249,10 @@ class ContactFormBase(FlaskForm):
             self.list_errors["channels"].append(_readable(label, message))
             return
         row = self["channels"].entries[self._channel_rows[index]].form
-        if skip_reported and (row.value.errors or row.label.errors):
+        target = row.label if part == "label" else row.value
+        if skip_reported and target.errors:
             return
         kind = str(KIND_LABELS.get(row.kind.data or "", row.value.label.text))
-        target = row.label if part == "label" else row.value
         target.errors = [*target.errors, _readable(kind, message)]
 
     def error_summary(self) -> list[tuple[str | None, str]]:

@@ -384,6 +384,15 @@ def test_errors_land_on_the_right_row_after_an_empty_row(editor: FlaskClient) ->
     assert field_errors(html, "channels-2-value") == ["E-mail is not a valid e-mail address."]
 
 
+def test_a_channel_shows_its_label_and_its_value_problems_together(editor: FlaskClient) -> None:
+    data = form_data(**{"channels-0-value": "12", "channels-0-label": "L" * 130})
+    html = editor.post("/contacts/new", data=data).get_data(as_text=True)
+    assert field_errors(html, "channels-0-label") == ["Must be at most 120 characters."]
+    assert field_errors(html, "channels-0-value") == [
+        "Phone is not a valid phone number for this state."
+    ]
+
+
 def test_names_with_markup_are_stored_as_typed_and_shown_escaped(
     editor: FlaskClient, app: Flask
 ) -> None:
