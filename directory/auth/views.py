@@ -20,6 +20,7 @@ from ..services.signin import (
     verify_totp,
 )
 from ..services.users import end_sessions, user_by_id
+from ..web.redirects import local_path
 from .forms import CodeForm, SignInForm
 from .qr import qr_data_uri
 
@@ -30,9 +31,7 @@ PENDING_SECONDS = 300  # the second step must follow the password within five mi
 
 def safe_next(target: str | None) -> str:
     """Only a path on this site: never an address elsewhere."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("home.index")
+    return local_path(target, url_for("home.index"))
 
 
 def client_address() -> str:

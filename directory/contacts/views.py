@@ -25,6 +25,7 @@ from ..services.contacts import (
 )
 from ..services.contacts import restore_version as restore_recorded_version
 from ..services.errors import ValidationFailed, VersionConflict
+from ..web.redirects import local_path
 from ..web.times import format_utc
 from .forms import ContactForm, ContactFormBase
 from .versions import compare_versions, describe
@@ -45,10 +46,7 @@ def _found_or_404(public_id: str):
 
 def _back_to(default: str) -> str:
     """The page a button came from (a path on this site only), else ``default``."""
-    target = request.form.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
+    return local_path(request.form.get("next"), default)
 
 
 def _posted_version() -> int | None:

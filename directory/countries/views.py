@@ -8,6 +8,7 @@ from ..services.actors import Actor, can_write_country
 from ..services.browse import country_area_page, country_contacts, is_country_code
 from ..services.contacts import verify_all as verify_all_contacts
 from ..web.paging import page_number
+from ..web.redirects import local_path
 
 bp = Blueprint("countries", __name__, url_prefix="/countries")
 PER_AREA = 25  # a state page stays short; the area listing has them all
@@ -51,7 +52,4 @@ def verify_all(code: str):
         ),
         "success",
     )
-    target = request.form.get("next", "")
-    if not (target.startswith("/") and not target.startswith("//") and "\\" not in target):
-        target = url_for(".show", code=code.upper())
-    return redirect(target)
+    return redirect(local_path(request.form.get("next"), url_for(".show", code=code.upper())))

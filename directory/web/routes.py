@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Flask, current_app, redirect, request, url_for
 from werkzeug.wrappers import Response
 
+from .redirects import local_path
+
 LANGUAGE_COOKIE_SECONDS = 365 * 24 * 3600
 
 
@@ -14,10 +16,7 @@ def favicon() -> Response:
 
 def set_language(code: str) -> Response:
     """Keep the chosen language in a cookie and go back to the page (on this site only)."""
-    target = request.args.get("next") or ""
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("home.index")
-    response = redirect(target)
+    response = redirect(local_path(request.args.get("next"), url_for("home.index")))
     if code in current_app.config["LANGUAGES"]:
         response.set_cookie(
             "lang", code, max_age=LANGUAGE_COOKIE_SECONDS, samesite="Lax", httponly=True
