@@ -83,8 +83,10 @@ def _rate_limit_headers(response):
 def _cookie_writes_need_csrf() -> None:
     if request.method in {"GET", "HEAD", "OPTIONS"}:
         return
-    if not request.headers.get("Authorization", "").startswith("Bearer "):
-        csrf.protect()  # a browser session must send X-CSRFToken
+    # Decided by how the request was signed in, not by its headers: a session cookie with any
+    # Authorization header beside it is still a browser, which must send X-CSRFToken.
+    if g.get("api_token") is None:
+        csrf.protect()
 
 
 def _body() -> dict[str, Any]:

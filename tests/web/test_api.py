@@ -172,6 +172,10 @@ def test_cookie_sessions_need_the_csrf_header_to_write(app_with, users) -> None:
     )
     assert signed_in.status_code == 302
     assert client.post("/api/v1/contacts", json=NEW).status_code == 400
+    # an Authorization header does not make a cookie-signed-in request a token's
+    for header in ("Bearer poc_not-a-token", "Bearer "):
+        forged = client.post("/api/v1/contacts", json=NEW, headers={"Authorization": header})
+        assert forged.status_code == 400
     page = client.get("/account").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # the sign-out form
     created = client.post("/api/v1/contacts", json=NEW, headers={"X-CSRFToken": token})
