@@ -81,6 +81,8 @@ class Config:
     # Reverse proxies in front of the app (nginx: 1): their X-Forwarded-For and -Proto headers
     # are trusted, so that sign-in limits count the real client address.
     PROXY_COUNT = _env_int("PROXY_COUNT", 0)
+    # Strict-Transport-Security on answers over HTTPS (seen through the proxy): 0 sends none.
+    HSTS_SECONDS = _env_int("HSTS_SECONDS", 0)
     SIGN_IN_WINDOW_MINUTES = _env_int("SIGN_IN_WINDOW_MINUTES", 15)
     SIGN_IN_LIMIT_PER_ACCOUNT = _env_int("SIGN_IN_LIMIT_PER_ACCOUNT", 5)
     SIGN_IN_LIMIT_PER_ADDRESS = _env_int("SIGN_IN_LIMIT_PER_ADDRESS", 20)
@@ -127,6 +129,7 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    HSTS_SECONDS = _env_int("HSTS_SECONDS", 365 * 24 * 3600)
 
     @classmethod
     def finalize(cls, app_config: dict) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, current_app, request
 from flask_login import current_user
 
 CONTENT_SECURITY_POLICY = (
@@ -17,6 +17,9 @@ def security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    hsts = current_app.config["HSTS_SECONDS"]
+    if hsts > 0 and request.is_secure:  # behind a proxy, as its X-Forwarded-Proto says
+        response.headers.setdefault("Strict-Transport-Security", f"max-age={hsts}")
     if current_user and getattr(current_user, "is_authenticated", False):
         response.headers.setdefault("Cache-Control", "private, no-store")
     return response

@@ -320,3 +320,23 @@ def test_simple_search_forgives_a_misspelt_state_name(signed_in: FlaskClient) ->
     create_contact(SYSTEM, contact_data(position_title="Kingston desk"))
     html = signed_in.get("/search", query_string={"q": "jamiaca"}).get_data(as_text=True)
     assert "1 contact matches" in html
+
+
+def test_strict_transport_security_over_https_only(app_with) -> None:
+    """Production sends HSTS on answers over HTTPS, also when a proxy says so; never on HTTP."""
+    proxied = app_with(HSTS_SECONDS=31536000, PROXY_COUNT=1).test_client()
+    over_https = proxied.get("/login", headers={"X-Forwarded-Proto": "https"})
+    assert over_https.headers["Strict-Transport-Security"] == "max-age=31536000"
+    assert "Strict-Transport-Security" not in proxied.get("/login").headers
+    direct = app_with(HSTS_SECONDS=31536000).test_client()
+    assert "Strict-Transport-Security" in direct.get("/login", base_url="https://localhost").headers
+    off = app_with(HSTS_SECONDS=0).test_client()
+    assert (
+        "Strict-Transport-Security" not in off.get("/login", base_url="https://localhost").headers
+    )
+
+
+def test_production_sends_hsts_by_default() -> None:
+    from config import Config, ProductionConfig
+
+    assert Config.HSTS_SECONDS == 0 and ProductionConfig.HSTS_SECONDS >= 180 * 24 * 3600
