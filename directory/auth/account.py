@@ -9,6 +9,8 @@ from flask_login import current_user, login_required, login_user
 from ..services.actors import Actor
 from ..services.errors import ValidationFailed
 from ..services.signin import (
+    TooManyAttempts,
+    change_own_password,
     disable_totp,
     enable_totp,
     new_totp_secret,
@@ -17,14 +19,13 @@ from ..services.signin import (
 )
 from ..services.tokens import create_token, revoke_token, tokens_of
 from ..services.users import (
-    change_password,
     read_account_link,
     redeem_account_link,
     user_by_id,
 )
 from .forms import ChangePasswordForm, CodeForm, ConfirmForm, NewPasswordForm, TokenForm
 from .qr import qr_data_uri
-from .views import bp
+from .views import bp, client_address
 
 SETUP_SECRET = "totp_setup_secret"  # noqa: S105 - a session key name
 
@@ -40,11 +41,23 @@ def _messages(error: ValidationFailed, form, mapping: dict[str, str]) -> None:
 @login_required
 def account():
     form = ChangePasswordForm(prefix="pw")
+    status = 200
     if form.validate_on_submit():
         try:
-            change_password(
-                current_user.id, form.current_password.data or "", form.password.data or ""
+            change_own_password(
+                current_user.id,
+                form.current_password.data or "",
+                form.password.data or "",
+                client_address(),
             )
+        except TooManyAttempts as refused:
+            form.current_password.errors.append(
+                _(
+                    "Too many wrong passwords. Please wait %(minutes)s minutes and try again.",
+                    minutes=refused.retry_after_minutes,
+                )
+            )
+            status = 429
         except ValidationFailed as error:
             _messages(error, form, {"password": "password"})
         else:
@@ -60,7 +73,7 @@ def account():
         token_form=TokenForm(prefix="token"),
         confirm=ConfirmForm(),
         totp_required=role_requires_totp(current_user.role),
-    ), 400 if form.errors else 200
+    ), status if status != 200 else (400 if form.errors else 200)
 
 
 @bp.route("/account/totp", methods=["GET", "POST"])

@@ -17,9 +17,9 @@ from ..extensions import db
 from ..models import Role, RolePolicy, SignInFailure, User
 from ..models.base import utcnow
 from .actors import Actor, require_admin
-from .errors import ValidationFailed
+from .errors import DomainError, ValidationFailed
 from .transaction import write_transaction
-from .users import authenticate
+from .users import authenticate, change_password
 
 TOTP_ISSUER = "Points-of-Contact Directory"
 
@@ -54,6 +54,45 @@ def _recent_failures(email: str, address: str) -> tuple[int, int]:
     return by_account or 0, by_address or 0
 
 
+def _throttled(email: str, address: str) -> bool:
+    by_account, by_address = _recent_failures(email, address)
+    return (
+        by_account >= current_app.config["SIGN_IN_LIMIT_PER_ACCOUNT"]
+        or by_address >= current_app.config["SIGN_IN_LIMIT_PER_ADDRESS"]
+    )
+
+
+def _record_failure(email: str, address: str) -> None:
+    with write_transaction(logged=False) as session:
+        session.add(SignInFailure(email=email, address=address, created_at=utcnow()))
+
+
+class TooManyAttempts(DomainError):
+    """Too many wrong passwords lately, for this account or from this address."""
+
+    def __init__(self, retry_after_minutes: int):
+        super().__init__(f"too many wrong passwords: wait {retry_after_minutes} minutes")
+        self.retry_after_minutes = retry_after_minutes
+
+
+def change_own_password(user_id: int, current: str, new: str, address: str) -> User:
+    """The signed-in user's password change, whose current password is counted like a sign-in:
+    a wrong one is a failure of the account, and too many of them lately refuse the change
+    unchecked (TooManyAttempts), so the account page is no way to guess it."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise ValidationFailed({"current_password": [_l("is not your current password")]})
+    email, address = user.email, (address or "unknown")[:64]
+    if _throttled(email, address):
+        raise TooManyAttempts(current_app.config["SIGN_IN_WINDOW_MINUTES"])
+    try:
+        return change_password(user_id, current, new)
+    except ValidationFailed as failed:
+        if "current_password" in failed.errors:
+            _record_failure(email, address)
+        raise
+
+
 def role_requires_totp(role: str) -> bool:
     policy = db.session.get(RolePolicy, role)
     return bool(policy and policy.require_totp)
@@ -63,18 +102,13 @@ def attempt_sign_in(email: str, password: str, address: str) -> Attempt:
     """Check a password unless this account or address has failed too often lately."""
     email = (email or "").strip().lower()[:320]
     address = (address or "unknown")[:64]
-    by_account, by_address = _recent_failures(email, address)
-    if (
-        by_account >= current_app.config["SIGN_IN_LIMIT_PER_ACCOUNT"]
-        or by_address >= current_app.config["SIGN_IN_LIMIT_PER_ADDRESS"]
-    ):
+    if _throttled(email, address):
         return Attempt(
             Outcome.THROTTLED, retry_after_minutes=current_app.config["SIGN_IN_WINDOW_MINUTES"]
         )
     user = authenticate(email, password)
     if user is None:
-        with write_transaction(logged=False) as session:
-            session.add(SignInFailure(email=email, address=address, created_at=utcnow()))
+        _record_failure(email, address)
         return Attempt(Outcome.REFUSED)
     if user.totp_secret:
         return Attempt(Outcome.NEEDS_CODE, user)

@@ -128,6 +128,29 @@ def test_password_change_explains_mistakes(signed_in: FlaskClient) -> None:
     assert "The two passwords differ." in html
 
 
+def test_guessing_the_current_password_counts_as_failed_sign_ins(
+    app: Flask, signed_in: FlaskClient
+) -> None:
+    limit = app.config["SIGN_IN_LIMIT_PER_ACCOUNT"]
+    wrong = {
+        "pw-current_password": "not it",
+        "pw-password": "a new long password",
+        "pw-confirm": "a new long password",
+    }
+    for _ in range(limit):
+        refused = signed_in.post("/account", data=wrong)
+        assert refused.status_code == 400
+        assert "is not your current password" in refused.get_data(as_text=True)
+    right = {**wrong, "pw-current_password": PASSWORD}
+    throttled = signed_in.post("/account", data=right)  # even the right one is not checked
+    assert throttled.status_code == 429
+    assert "Too many wrong passwords" in throttled.get_data(as_text=True)
+    # and the account's sign-in is throttled too: the guesses were failures of the account
+    other = app.test_client()
+    response = other.post("/login", data={"email": "viewer@example.org", "password": PASSWORD})
+    assert response.status_code == 429
+
+
 def test_deactivation_ends_sessions_and_tokens(client: FlaskClient, users, runner) -> None:
     token = runner.invoke(args=["users", "token", "viewer@example.org"]).output.strip()
     sign_in(client)
