@@ -6,8 +6,8 @@ on and with one turned off, in CPU milliseconds per request in the process (the 
 pairs of runs). A cache stays when turning it off costs one of the targets' loads 3%:
 
 - search as you type through gunicorn with 2 sync workers, >= 200 searches/s with p99 < 150 ms
-  (``bench/search.py``): it measured 217/s, about 9 ms of CPU a search all told (3.6 ms of it
-  in the app), so the bar is 0.28 ms of a search;
+  (``bench/search.py``): 217/s while other work shared the machine's 2 cores (280/s on a quiet
+  machine), about 9 ms of CPU a search all told, 3.6 ms of it in the app: the bar is 0.28 ms;
 - the pages beside it in the production trial's mixed load (contact, state, home and area
   pages): 3% of the page.
 
@@ -63,21 +63,21 @@ def _memo(name: str, maxsize: int | None) -> Callable[[F], F]:
 # --- pure functions ---------------------------------------------------------------------------
 
 # The member states' and areas' names and synonyms as search words (reference/vocabulary.py).
-# Measured: 0.56 ms of a search (15%) to build them again.
+# Measured: 0.47 ms of a search (13%) to build them again.
 # Never wrong: built from the reference data in the code, fixed for the process.
 VOCABULARY = "vocabulary"
 vocabulary_built_once = _memo(VOCABULARY, maxsize=1)
 
 # Stored E.164 numbers as people read them (formats/phones.py): phonenumbers takes 43 µs a number.
-# Measured: 0.74 ms of a search (20%), 4.4 ms of a state page (24%), 8 ms of an area page (25%),
-# 17 ms of a contact page (42%).
+# Measured: 0.89 ms of a search (24%), 4.5 ms of a state page (26%), 7.8 ms of an area page
+# (25%), 16 ms of a contact page (42%).
 # Never wrong: the formatting depends on the number alone (and the phonenumbers release).
 PHONE_FORMATS = "phone_formats"
 phone_formats = _memo(PHONE_FORMATS, maxsize=4096)
 
 # Time zones by IANA name (models/hours.py). zoneinfo keeps only the last 8 zones it was asked
 # for alive; a page of cards asks for dozens, and a zone no longer held is read from disk again.
-# Measured: 2.9 ms of an area page (9%), 0.9 ms of the home page (5%); 0.26 ms of a search.
+# Measured: 2.6 ms of an area page (8%); 0.21 ms of a search, under the bar there.
 # Never wrong: a zone's rules are read once per process, as zoneinfo's own cache does.
 TIME_ZONES = "time_zones"
 time_zones = _memo(TIME_ZONES, maxsize=1024)
@@ -87,7 +87,7 @@ time_zones = _memo(TIME_ZONES, maxsize=1024)
 
 # Contact records by (public id, version), the least recently used dropped first
 # (services/records.py): a page of search results is twenty records looked up instead of read.
-# Measured: 0.75 ms of a search (21%).
+# Measured: 0.81 ms of a search (22%).
 # Never wrong: a version is never written twice, so a record read once stays true for as long
 # as its version is the current one; a search asks for the versions its index holds, and an
 # edited contact comes with its new version. The verifier is not the contact's own (a user may
@@ -96,7 +96,7 @@ CONTACT_RECORDS = "contact_records"
 RECORDS_CACHED = 10_000  # per process and database: the whole directory at its real size, twice
 
 # The member states by code and the areas by id (services/records.py).
-# Measured: 1.56 ms of a search (43%), 1.7 ms of the home page (9%), 1.3 ms of a state page (8%).
+# Measured: 1.4 ms of a search (37%), 1.2 ms of the home page (6%), 0.8 ms of a state page (5%).
 # Wrong once ``flask seed`` writes the reference data: it forgets them
 # (``services.records.forget_reference_records``); and a contact naming a state or an area they
 # do not have has them read again.
@@ -172,7 +172,7 @@ def every_database_caches() -> list[DatabaseCaches]:
 
 # Addresses by (script root, endpoint, values), for web/links.py: url_for costs ten times a
 # look-up, and a page of cards makes three links a card.
-# Measured: 0.39 ms of a search (11%), 1.3 ms of a state page (7%), 2 ms of an area page (6%).
+# Measured: 0.49 ms of a search (13%), 1.6 ms of a state page (9%), 2.4 ms of an area page (7%).
 # Never wrong: an address depends on the app's URL map, fixed once the app is made, and on the
 # script root and the values, which are the key.
 LINKS = "links"
@@ -212,15 +212,16 @@ def link_memo() -> Memo:
 # The page's language code and translations (web/locale.py): flask-babel looks the translations
 # up afresh for every message (8 µs: its locale's name is made again each time), and the home
 # page's matrix translates and names 35 x 4 cells.
-# Measured: 4.5 ms of the home page (23%), 0.8 ms of a state page (5%), 1.1 ms of a contact
-# page (3%); 0.07 ms of a search.
+# Measured: 8.2 ms of the home page (37%), 0.85 ms of the largest state page (5%); 0.16 ms of a
+# search as you type.
 # Wrong if the locale changed within the request (flask-babel's force_locale, for a message in
 # its recipient's language): kept with the locale they were made for, and made again for another.
 LOCALE = "locale"
 
 # What every card of a page shares (web.cards.CardPage): the words, the language and the time,
 # and the marked texts that repeat (a state's name on each of its cards).
-# Measured: 0.55 ms of a search (15%), 1.1 ms of an area page (3%).
+# Measured, a card page made for each card instead: 2.4 ms of a search (61%), 11.6 ms of a state
+# page (62%), 20 ms of an area page (63%); the marked texts alone, 0.55 ms of a search (15%).
 # Never wrong: it lives for one request, and its marked texts are keyed by the search results
 # they were marked for, which live as long as the page that draws them.
 CARD_PAGE = "card_page"

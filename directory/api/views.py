@@ -12,8 +12,7 @@ from werkzeug.exceptions import BadRequest
 from ..extensions import csrf
 from ..queries.highlight import highlight
 from ..queries.search import read_search_request, run_search
-from ..schemas.contact import SPECS
-from ..schemas.fields import JSON_TYPES
+from ..schemas.shapes import shape_problems
 from ..services.actors import Actor
 from ..services.browse import (
     active_areas,
@@ -38,10 +37,6 @@ from .openapi import openapi_document
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer tokens need none; cookie-authenticated writes are checked below
 
-# What a request may send, and of which JSON type: the schema's fields that the API writes.
-TYPES: dict[str, type | tuple[type, ...]] = {
-    spec.name: JSON_TYPES[spec.kind] for spec in SPECS if spec.in_api
-}
 ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
 
 
@@ -94,15 +89,13 @@ def _body() -> dict[str, Any]:
         body = request.get_json(force=False, silent=False)
     except BadRequest as exc:
         raise ValidationFailed({"body": ["is not valid JSON"]}) from exc
+    except RecursionError as exc:
+        raise ValidationFailed({"body": ["is nested too deeply"]}) from exc
     if not isinstance(body, dict):
         raise ValidationFailed({"body": ["must be a JSON object"]})
-    unknown = sorted(set(body) - TYPES.keys())
-    errors: dict[str, list[str]] = {name: ["is not a field of a contact"] for name in unknown}
-    for name, kinds in TYPES.items():
-        if name in body and not isinstance(body[name], kinds):
-            errors[name] = ["must be a string" if kinds is str else "has the wrong type"]
-    if errors:
-        raise ValidationFailed(errors)
+    problems = shape_problems(body)
+    if problems:
+        raise ValidationFailed(problems=list(problems))
     return body
 
 

@@ -161,20 +161,7 @@ def load(spec: Spec, value: Any, load_item: Callable[[Any], Any] = dict) -> Any:
     return value
 
 
-# --- JSON: the types a request may send, and the OpenAPI description ---------------------------
-
-JSON_TYPES: dict[Kind, type | tuple[type, ...]] = {
-    Kind.TEXT: str,
-    Kind.LINES: str,
-    Kind.CHOICE: str,
-    Kind.FLAG: bool,
-    Kind.NUMBER: int,
-    Kind.DATE: (str, type(None)),
-    Kind.MOMENT: (str, type(None)),
-    Kind.LANGUAGES: list,
-    Kind.CHANNELS: list,
-    Kind.HOURS: list,
-}
+# --- JSON: the OpenAPI description ---------------------------
 
 
 def openapi_property(spec: Spec, items: dict[Kind, dict[str, Any]]) -> dict[str, Any]:

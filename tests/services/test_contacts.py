@@ -201,3 +201,12 @@ def test_unknown_or_malformed_ids_are_not_found(users: dict[str, User]) -> None:
     for public_id in ("zzzzzzzzzzzz", "../etc", "", "x" * 500):
         with pytest.raises(NotFound):
             verify_contact(actor, public_id)
+
+
+@pytest.mark.parametrize("zone", ["A" * 300, "Factory", "localtime", "../../etc/passwd", ""])
+def test_only_real_time_zones_are_accepted(users: dict[str, User], zone: str) -> None:
+    """The same rule for the form, the API and the CSV: no file-system look-up error, no
+    placeholder zone of the database."""
+    with pytest.raises(ValidationFailed) as caught:
+        create_contact(Actor.system("tests"), contact_data(time_zone=zone))
+    assert set(caught.value.errors) == {"time_zone"}

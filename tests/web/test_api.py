@@ -300,3 +300,50 @@ def test_the_openapi_document_describes_every_route(
                             ref.removeprefix("#/components/schemas/")
                             in document["components"]["schemas"]
                         )
+
+
+BAD_SHAPES = [
+    ({"hours": ["Mon-Fri 08:00-17:00"]}, "hours-0", "must be an object"),
+    ({"hours": [1]}, "hours-0", "must be an object"),
+    ({"hours": [{"days": None, "opens": "08:00", "closes": "17:00"}]}, "hours-0", "days"),
+    ({"hours": [{"days": ["Mon"], "opens": "08:00", "closes": "17:00"}]}, "hours-0", "days"),
+    ({"languages": [1]}, "languages-0", "language code"),
+    ({"languages": "en"}, "languages", "must be a list"),
+    ({"channels": [{"kind": "phone", "value": 8769069674}]}, "channels-0", "value must be"),
+    ({"channels": [{"kind": "phone", "value": "876 906 9674", "x": 1}]}, "channels-0", "“x”"),
+    ({"channels": [{"value": "876 906 9674"}]}, "channels-0", "kind is required"),
+    ({"channels": ["876 906 9674"]}, "channels-0", "must be an object"),
+    ({"time_zone": "A" * 300}, "time_zone", "is not a known time zone"),
+    ({"time_zone": "Factory"}, "time_zone", "is not a known time zone"),
+    ({"rank": True}, "rank", "whole number"),
+    ({"nominated_on": "2024-13-40"}, "nominated_on", "is not a date"),
+    ({"nominated_on": 20240101}, "nominated_on", "YYYY-MM-DD"),
+    ({"organisation": None}, "organisation", "must be text"),
+]
+
+
+@pytest.mark.parametrize(("changes_sent", "field", "words"), BAD_SHAPES)
+def test_a_body_of_the_wrong_shape_is_a_422_naming_the_field(
+    client: FlaskClient, tokens, changes_sent: dict, field: str, words: str
+) -> None:
+    """Never a server error, and never Python's own words (no class or argument names)."""
+    before = changes()
+    response = client.post(
+        "/api/v1/contacts", json={**NEW, **changes_sent}, headers=tokens["editor"]
+    )
+    assert response.status_code == 422, response.get_data(as_text=True)
+    messages = response.json["error"]["fields"][field]
+    assert any(words in message for message in messages), messages
+    assert not any("__" in message or "()" in message for message in messages)
+    assert changes() == before
+
+
+def test_a_body_nested_too_deeply_is_a_422(client: FlaskClient, tokens) -> None:
+    deep = "[" * 100_000 + "]" * 100_000
+    response = client.post(
+        "/api/v1/contacts",
+        data=deep,
+        headers={**tokens["editor"], "Content-Type": "application/json"},
+    )
+    assert response.status_code == 422
+    assert response.json["error"]["fields"] == {"body": ["is nested too deeply"]}
