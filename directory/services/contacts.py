@@ -202,6 +202,8 @@ def update_contact(
         country, area = _resolve(session, data)
         cleaned = clean_contact_data(data, country.phone_region)
         before = snapshot(contact)
+        if _changes_nothing(before, cleaned):
+            return contact  # nothing to write: no new version, no Change row
         now = utcnow()
         contact.country = country
         contact.area = area
@@ -211,6 +213,15 @@ def update_contact(
         contact.updated_at = now
         _record(session, actor, Action.UPDATE, contact, before, now)
     return contact
+
+
+def _changes_nothing(before: dict[str, Any], cleaned: ContactData) -> bool:
+    """Whether saving ``cleaned`` over the version ``before`` would change no field (a calling
+    order left out keeps the one there is)."""
+    after = schema.snapshot_of_data(cleaned)
+    if cleaned.rank is None:
+        after["rank"] = before["rank"]
+    return all(before[name] == value for name, value in after.items())
 
 
 def write_contacts(

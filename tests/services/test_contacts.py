@@ -210,3 +210,18 @@ def test_only_real_time_zones_are_accepted(users: dict[str, User], zone: str) ->
     with pytest.raises(ValidationFailed) as caught:
         create_contact(Actor.system("tests"), contact_data(time_zone=zone))
     assert set(caught.value.errors) == {"time_zone"}
+
+
+def test_a_save_that_changes_nothing_writes_nothing(users: dict[str, User]) -> None:
+    """No new version (which would give other editors a needless conflict), no Change row."""
+    actor = Actor.of(users["admin"])
+    contact = create_contact(actor, contact_data())
+    changes = db.session.scalar(select(func.count()).select_from(Change))
+    same = update_contact(actor, contact.public_id, contact_data(), contact.version)
+    assert same.version == 1
+    assert db.session.scalar(select(func.count()).select_from(Change)) == changes
+    # written as people type it (a phone with spaces) is the same once cleaned
+    retyped = contact_data(city="  Kingston ")
+    assert update_contact(actor, contact.public_id, retyped, 1).version == 1
+    moved = update_contact(actor, contact.public_id, contact_data(city="Montego Bay"), 1)
+    assert moved.version == 2
