@@ -3,7 +3,6 @@ choices the form offers (time zones)."""
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 from zoneinfo import available_timezones
 
@@ -96,7 +95,6 @@ class HoursForm(Form):
         self.days.choices = [SelectChoice(day, names[day]) for day in range(7)]
 
 
-@lru_cache(maxsize=1)
 def _americas_zones() -> tuple[str, ...]:
     return tuple(sorted(zone for zone in available_timezones() if zone.startswith("America/")))
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -26,15 +25,8 @@ WORD = re.compile(r"\w+")
 MIN_PREFIX = 2  # a one-letter word is only matched whole, as the index does
 
 
-@lru_cache(maxsize=8192)
-def _folded(word: str) -> str:
-    return fold(word)  # the same organisation and place names come back on every card
-
-
-@lru_cache(maxsize=32768)
 def _prepared(text: str) -> tuple[str, str, str]:
-    """``text`` composed, folded, and folded without joiners: a page of results folds the
-    same names, organisations and posts on every keystroke, so they are kept."""
+    """``text`` composed, folded, and folded without joiners."""
     composed = unicodedata.normalize("NFC", text)
     folded = fold(composed)
     return composed, folded, JOINERS.sub("", folded)
@@ -42,7 +34,7 @@ def _prepared(text: str) -> tuple[str, str, str]:
 
 def _marked_spans(text: str, exact: set[str], prefixes: tuple[str, ...]) -> list[tuple[int, int]]:
     def matches(piece: str) -> bool:
-        folded = _folded(piece)
+        folded = fold(piece)
         return folded in exact or folded.startswith(prefixes)
 
     spans = []

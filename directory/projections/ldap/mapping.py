@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
 import idna
 
+from ...caches import ldap_prefixes
 from ...models import ChannelKind, Contact, HolderKind
 from ...text import fold
 
@@ -80,9 +80,6 @@ class Entry:
     left_out: tuple[str, ...] = ()
 
 
-_fold = lru_cache(maxsize=4096)(fold)  # organisation names, posts and cities come back often
-
-
 def _key(value: str) -> str:
     """Values slapd treats as equal (caseIgnoreMatch: case and runs of spaces ignored)."""
     key = value.casefold()
@@ -108,7 +105,7 @@ def _unique(values: Iterable[str]) -> tuple[str, ...]:
 def _with_folded(values: Iterable[str]) -> tuple[str, ...]:
     """Each value, then its accent-folded form: slapd matches ignoring case but not accents."""
     values = [value for value in values if value]
-    return _unique([*values, *(_fold(value) for value in values)])
+    return _unique([*values, *(fold(value) for value in values)])
 
 
 # C0 and C1 controls, lone surrogates and the byte-order mark: never sent to LDAP.
@@ -163,7 +160,7 @@ def _place_prefixes(contact: Contact, language: str) -> tuple[tuple[str, str], .
     )
 
 
-@lru_cache(maxsize=1024)
+@ldap_prefixes
 def _prefixes(
     country: tuple[tuple[str, str], ...], area: tuple[tuple[str, str], ...], language: str
 ) -> tuple[tuple[str, str], ...]:
@@ -216,15 +213,15 @@ def contact_entry(contact: Contact, language: str = "en") -> Entry:
     display = check.text("displayName", contact.display_name(language))
 
     places = _place_prefixes(contact, language)
-    folded_who = _fold(who)
+    folded_who = fold(who)
     names = [display, *(prefix + who for prefix, _ in places)]
-    folded_names = [_fold(display), *(prefix + folded_who for _, prefix in places)]
+    folded_names = [fold(display), *(prefix + folded_who for _, prefix in places)]
     if named and family and given:
         names.append(f"{family}, {given}")
-        folded_names.append(f"{_fold(family)}, {_fold(given)}")
+        folded_names.append(f"{fold(family)}, {fold(given)}")
     if organisation:
         names.append(f"{organisation}: {who}")
-        folded_names.append(f"{_fold(organisation)}: {folded_who}")
+        folded_names.append(f"{fold(organisation)}: {folded_who}")
 
     left_out: list[str] = []
     mails: list[str] = []
