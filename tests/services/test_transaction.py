@@ -24,7 +24,7 @@ from directory.services.transaction import (
 
 
 class Boom(Exception):
-    pass
+    """An error raised inside a transaction on purpose."""
 
 
 def failures() -> int:
