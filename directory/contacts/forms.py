@@ -170,9 +170,7 @@ class ContactFormBase(FlaskForm):
 
     def to_contact_data(self) -> ContactData:
         """What was typed, as the service takes it. Rows left entirely empty are skipped."""
-        values = {spec.name: self._typed(spec) for spec in self.specs}
-        values["country"] = values["country"].upper()
-        return self.entity(**values)
+        return self.entity(**{spec.name: self._typed(spec) for spec in self.specs})
 
     def _typed(self, spec: Spec) -> Any:
         field = self[spec.name]

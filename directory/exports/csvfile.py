@@ -342,7 +342,7 @@ def read_cell(spec: Spec, text: str) -> Any:
     if spec.kind == Kind.HOURS:
         return parse_hours(text)
     if spec.kind == Kind.CHOICE:
-        return text.strip()
+        return spec.canonical(text.strip()) if spec.canonical else text.strip()
     return text
 
 
@@ -378,10 +378,6 @@ def read_row(
             row.version = value
         else:
             row.values[spec.name] = value
-    if "country" in row.values:
-        row.values["country"] = row.values["country"].upper()
-    if "area" in row.values:
-        row.values["area"] = row.values["area"].lower()
     if channel_numbers:
         row.values["channels"] = _read_channels(row, cell_text, channel_numbers, fail)
     return row
@@ -403,7 +399,7 @@ def _read_channels(
         except ValueError as exc:
             fail(f"channel_{number}_24_7", exc)
             continue
-        kind = parts["kind"].strip().lower()
+        kind = parts["kind"].strip()
         if not kind:
             fail(f"channel_{number}_kind", _l("say which kind of channel this is"))
             continue

@@ -105,10 +105,6 @@ def forget_cursor(name: str) -> None:
         connection.execute(delete(ProjectionCursor).where(ProjectionCursor.name == name))
 
 
-def is_behind(name: str) -> bool:
-    return cursor_of(name) < latest_seq()
-
-
 def follow(
     name: str,
     apply: Callable[[Sequence[LoggedChange]], None],

@@ -35,6 +35,7 @@ from .fields import (
     number,
     specs_of,
     text,
+    written_canonically,
 )
 
 # --- one way to reach the contact --------------------------------------------------------------
@@ -42,7 +43,12 @@ from .fields import (
 
 @dataclass
 class ChannelData:
-    kind: str = choice(_l("Kind"), required=True, choices=tuple(kind.value for kind in ChannelKind))
+    kind: str = choice(
+        _l("Kind"),
+        required=True,
+        choices=tuple(kind.value for kind in ChannelKind),
+        canonical=str.lower,
+    )
     value: str = text(
         _l("Number or address"),
         320,
@@ -55,6 +61,9 @@ class ChannelData:
     label: str = text(_l("Label"), 120, help=_l("For example “Duty line” or “Office”."))
     is_24_7: bool = flag(_l("Answered 24/7"))
 
+    def __post_init__(self) -> None:
+        written_canonically(self)
+
 
 MAX_CHANNELS = 20
 
@@ -66,9 +75,14 @@ MAX_CHANNELS = 20
 class ContactData:
     """Everything an editor can set on a contact, in the order the pages show it."""
 
-    country: str = choice(_l("Member state"), required=True, read=lambda c: c.country_code)
+    country: str = choice(
+        _l("Member state"), required=True, canonical=str.upper, read=lambda c: c.country_code
+    )
     area: str = choice(
-        _l("Mandate area"), required=True, read=lambda c: c.area.slug if c.area else None
+        _l("Mandate area"),
+        required=True,
+        canonical=str.lower,
+        read=lambda c: c.area.slug if c.area else None,
     )
     # None: after the last one of that state and area. Moved with the arrows, not the form.
     rank: int | None = number(
@@ -150,6 +164,9 @@ class ContactData:
         _l("Nominated on"), help=_l("Optional. The date of that note, as YYYY-MM-DD.")
     )
 
+    def __post_init__(self) -> None:
+        written_canonically(self)
+
 
 # --- what the directory keeps itself -------------------------------------------------------------
 
@@ -212,7 +229,7 @@ def data_from_snapshot(state: dict[str, Any], entity: type = ContactData) -> Any
     values = {
         spec.name: load(spec, state.get(spec.name), lambda item: ChannelData(**item))
         for spec in specs_of(entity)
-        if spec.name in state or spec.kind != Kind.NUMBER
+        if spec.name in state
     }
     return entity(**values)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -58,6 +58,7 @@ class Spec:
     searchable: str = ""  # where search finds its words: "name", "main" or "other"
     read: Callable[[Any], Any] | None = None
     choices: tuple[str, ...] = ()  # the values a CHOICE may take, where the schema knows them
+    canonical: Callable[[str], str] | None = None  # how a CHOICE is written (JM, not jm)
     name: str = ""  # set by specs_of
 
     @property
@@ -108,6 +109,15 @@ def many(kind: Kind, label: Any, **options: Any) -> Any:
     return declare(Spec(kind, label, **options), factory=list)
 
 
+def written_canonically(entity: Any) -> None:
+    """Write an entity's choices the one way they are stored (a state's code in capitals, an
+    area's slug in small letters), whoever made it: a form, a file, a request or a test."""
+    for spec in specs_of(type(entity)):
+        value = getattr(entity, spec.name)
+        if spec.canonical is not None and isinstance(value, str):
+            object.__setattr__(entity, spec.name, spec.canonical(value.strip()))
+
+
 def specs_of(entity: type) -> tuple[Spec, ...]:
     """The specs of a declared dataclass, in the order of its fields, each with its name."""
     return _specs_of(entity)
@@ -122,10 +132,6 @@ def _specs_of(entity: type) -> tuple[Spec, ...]:
         for field in dataclasses.fields(entity)
         if SPEC in field.metadata
     )
-
-
-def limit_of(entity: type, name: str) -> int:
-    return next(spec.limit for spec in specs_of(entity) if spec.name == name)
 
 
 # --- values into and out of snapshots (plain JSON data) ----------------------------------------
@@ -186,8 +192,3 @@ def openapi_property(spec: Spec, items: dict[Kind, dict[str, Any]]) -> dict[str,
     if spec.help:
         described["description"] = str(spec.help)
     return described
-
-
-def iter_named(entity: type, *, where: Callable[[Spec], bool]) -> Iterator[str]:
-    """The names of the fields for which ``where`` holds."""
-    return (spec.name for spec in specs_of(entity) if where(spec))

@@ -104,7 +104,7 @@ def _check_version(contact: Contact, expected_version: int | None) -> None:
 
 
 def _resolve(session: Session, data: ContactData) -> tuple[Country, Area]:
-    country = session.get(Country, (data.country or "").upper())
+    country = session.get(Country, data.country)
     area = session.scalar(select(Area).where(Area.slug == data.area))
     errors: dict[str, list[str]] = {}
     if country is None:
@@ -159,7 +159,7 @@ def create_contact(
     verified_at: datetime | None = None,
 ) -> Contact:
     """A new active contact. ``verified_at`` is for imports and the demo seed, which carry it."""
-    require_country_writer(actor, (data.country or "").upper())
+    require_country_writer(actor, data.country)
     with write_transaction() as session:
         country, area = _resolve(session, data)
         cleaned = clean_contact_data(data, country.phone_region)
@@ -197,7 +197,7 @@ def update_contact(
     with write_transaction() as session:
         contact = _load_for_write(session, public_id)
         require_country_writer(actor, contact.country_code)
-        require_country_writer(actor, (data.country or "").upper())
+        require_country_writer(actor, data.country)
         _check_version(contact, expected_version)
         country, area = _resolve(session, data)
         cleaned = clean_contact_data(data, country.phone_region)
@@ -257,7 +257,7 @@ def write_contacts(
         pending.clear()
 
     for contact, data in edits:
-        country = countries.get((data.country or "").upper())
+        country = countries.get(data.country)
         area = areas.get(data.area)
         if country is None:
             raise ValidationFailed({"country": [_l("is not a member state")]})

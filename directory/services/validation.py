@@ -136,7 +136,6 @@ def clean_contact_data(data: ContactData, phone_region: str) -> ContactData:
         raise ValidationFailed(problems=problems)
     return replace(
         data,
-        country=data.country.upper(),
         is_vacant=bool(data.is_vacant) and not has_holder,
         channels=channels,
         languages=languages,

@@ -129,3 +129,16 @@ def test_no_list_of_the_contact_fields_is_written_out_in_the_package() -> None:
         for found in literal.finditer(path.read_text(encoding="utf-8")):
             words = set(re.findall(r"\"(\w+)\"", found.group(1)))
             assert len(words & names) < 6, f"{path.name} lists the contact's fields: {words}"
+
+
+def test_choices_are_written_one_way_whoever_makes_the_data() -> None:
+    """A state's code in capitals, an area's slug and a channel's kind in small letters:
+    declared once in the schema, not upper-cased again by every caller."""
+    data = schema.ContactData(
+        country=" jm ", area="Disaster-Response", channels=[schema.ChannelData("PHONE", "1")]
+    )
+    assert (data.country, data.area, data.channels[0].kind) == ("JM", "disaster-response", "phone")
+    assert dataclasses.replace(data, country="br").country == "BR"
+    cells = {"country": "ht", "area": "DISASTER-RESPONSE"}
+    values = read_row(2, cells, []).values
+    assert (values["country"], values["area"]) == ("HT", "disaster-response")
