@@ -145,19 +145,12 @@ class DatabaseCaches:
     """What a process keeps of one database: its contact records and its reference records."""
 
     def __init__(self) -> None:
-        self._reference: References | None = None
+        self.reference: References | None = None
         self.records = RecordCache(0 if CONTACT_RECORDS in _turned_off else RECORDS_CACHED)
 
-    @property
-    def reference(self) -> References | None:
-        found = self._reference
-        if REFERENCE_RECORDS in _turned_off:  # kept for the one read that follows the write
-            self._reference = None
-        return found
-
-    @reference.setter
-    def reference(self, value: References | None) -> None:
-        self._reference = value
+    def keep_reference(self, found: References) -> None:
+        if REFERENCE_RECORDS not in _turned_off:
+            self.reference = found
 
 
 # By engine: each app has its own (tests have many), and an engine is one database.

@@ -36,9 +36,9 @@ def reference_records(refresh: bool = False) -> References:
             row.id: ReferenceRecord(row._asdict())
             for row in db.session.execute(select(*Area.__table__.columns))
         }
-        if not countries:  # not seeded yet: read again next time
-            return countries, areas
-        caches.reference = (countries, areas)
+        if countries:  # not seeded yet: read again next time
+            caches.keep_reference((countries, areas))
+        return countries, areas
     return caches.reference
 
 
