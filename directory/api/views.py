@@ -119,7 +119,7 @@ def _data(state: dict[str, Any]):
     try:
         return data_from_snapshot(state)
     except (KeyError, TypeError, ValueError) as exc:
-        raise ValidationFailed({"body": [f"could not be read: {exc}"]}) from exc
+        raise ValidationFailed({"body": ["could not be read as a contact"]}) from exc
 
 
 @bp.errorhandler(ValidationFailed)
