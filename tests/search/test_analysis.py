@@ -17,7 +17,7 @@ from directory.projections.search.query import (
     clean_text,
     plan_query,
 )
-from directory.projections.search.schema import ANALYZER
+from directory.projections.search.storage import ANALYZER
 from directory.projections.search.text import joined, phone_digits
 from directory.reference import AREAS, COUNTRIES
 from directory.text import fold, typo_distance, words

@@ -11,9 +11,9 @@ Pure, no index and no database:
     query.py       the text a user typed -> clauses of options, each with its weight
     documents.py   contact -> the document the index keeps
 
-Whoosh (``whoosh`` is imported in schema.py and storage.py only):
-    schema.py      the fields and the analyzer
-    storage.py     the folder: opening, the copy's id, building a copy and swapping it in, locks
+Whoosh (``whoosh`` is imported in storage.py only):
+    storage.py     the fields and the analyzer; the folder: opening, the copy's id, building a
+                   copy and swapping it in, locks
     index.py       the index as a process uses it: searchers and views, catch-up through the
                    follower, rebuild, check
 

@@ -2,7 +2,7 @@
 
 The one place that decides what of a contact is searchable, and through which field (the
 weights in ``query`` follow the fields). Relies on nothing of Whoosh: the dict it returns
-has the fields of ``schema.SCHEMA``.
+has the fields of ``storage.SCHEMA``.
 """
 
 from __future__ import annotations

@@ -3,12 +3,12 @@
 Why our own: counts are exact, and with each value's documents as a bit set a count is one
 ``&`` and ``bit_count``; Whoosh's ``groupedby`` facets were 75-85% of the time of its own
 query API on the same searches. Relied on of Whoosh: the filter fields' postings and their
-stored values (``schema.FACETS``), through ``view.View``.
+stored values (``storage.FACETS``), through ``view.View``.
 """
 
 from __future__ import annotations
 
-from .schema import FACETS
+from .storage import FACETS
 from .view import View
 
 

@@ -17,7 +17,7 @@ import threading
 from typing import Any, NamedTuple
 
 from .bitsets import SETS, bits_of
-from .schema import FACETS
+from .storage import FACETS
 from .text import PHONE_SEPARATOR, Lexicon
 
 ORDER_SETS = 64  # calling orders told apart when ranking (the 31st alternate and beyond share)

@@ -1,10 +1,14 @@
 """The index folder on disk: Whoosh's index in it, the copy's identity, building a fresh copy
 beside it and swapping it in, and the locks that keep processes out of each other's way.
 
-One of the two modules that import ``whoosh`` (the other is ``schema``). Relied on of Whoosh:
-``index.create_in``/``open_dir``/``exists_in``; ``FileIndex.writer()``, which takes the index's
-write lock (a file lock in the folder, ``MAIN_WRITELOCK``; ``LockError`` when busy) and reads
-the folder's table of contents only once it holds it; ``add_document``/``commit``/``cancel``;
+The one module that imports ``whoosh``. What the index keeps of a contact: ``Schema`` with
+``ID``/``KEYWORD``/``TEXT`` fields (posting lists per word, read back as bit sets), ``STORED``
+values, numeric and byte ``COLUMN``s (one value per document, read in document order), and a
+``Tokenizer`` subclass as the analyzer, so that the index splits a text exactly as a query is
+split. Relied on of Whoosh besides: ``index.create_in``/``open_dir``/``exists_in``;
+``FileIndex.writer()``, which takes the index's write lock (a file lock in the folder,
+``MAIN_WRITELOCK``; ``LockError`` when busy) and reads the folder's table of contents only
+once it holds it; ``add_document``/``commit``/``cancel``;
 and files that are never changed in place (a commit writes new segment and TOC files), so that
 a folder can be swapped for another whole while processes read it.
 
@@ -32,10 +36,69 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
+from whoosh.analysis import Token, Tokenizer
+from whoosh.columns import NumericColumn, VarBytesColumn
+from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 
-from .schema import SCHEMA, fields_of
+from ...text import words
+
+# The filter fields, with a count beside each value; stored, so that a few matches are counted
+# one by one from what the index stores (``facets.few_facets``).
+FACETS = ("country", "area", "languages", "round_the_clock")
+
+
+class WordTokenizer(Tokenizer):
+    """The folded words of a text, exactly as ``text.words`` splits a query."""
+
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        mode="",
+        **kwargs,
+    ):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for position, word in enumerate(words(value), start=start_pos):
+            token.text = word
+            token.stopped = False
+            token.boost = 1.0
+            if positions:
+                token.pos = position
+            yield token
+
+
+ANALYZER = WordTokenizer()
+# Stored fields (id, version, the filter values) are read for the page's documents, and for
+# every match when they are few: counting a few documents one by one costs less than a pass
+# over every filter value's bit set.
+SCHEMA = Schema(
+    id=ID(stored=True, unique=True),
+    version=STORED(),
+    country=ID(stored=True),
+    area=ID(stored=True),
+    languages=KEYWORD(stored=True),
+    round_the_clock=ID(stored=True),
+    schedule=ID(),
+    calling_order=COLUMN(NumericColumn("I")),  # calling order, then 24/7 first
+    phones=COLUMN(VarBytesColumn()),  # the digits of each phone number, "|" between them
+    phone_groups=KEYWORD(),  # each number's runs of three digits: a query's must all be there
+    main=TEXT(analyzer=ANALYZER, phrase=False),
+    other=TEXT(analyzer=ANALYZER, phrase=False),
+)
+
+
+def fields_of(schema: Schema) -> list[tuple[str, bool]]:
+    """A schema's fields, and whether each is stored: an index built by an earlier version
+    differs here, and is rebuilt."""
+    return sorted((name, bool(field.stored)) for name, field in schema.items())
+
 
 log = logging.getLogger(__name__)
 
