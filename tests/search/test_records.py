@@ -117,3 +117,20 @@ def test_the_cache_keeps_the_most_recently_used() -> None:
     assert cache.get(("b", 1)) is None
     assert cache.get(("a", 1)) is a and cache.get(("c", 1)) is c
     assert cache.get(("a", 2)) is None, "another version is another record"
+
+
+def test_records_have_every_fact_a_contact_derives() -> None:
+    """A record borrows Contact's derived facts by name (Contact.FACTS): one added to Contact
+    and not named there would be missing from every record."""
+    import inspect
+
+    from directory.models import Contact
+    from directory.models.records import ContactRecord
+
+    derived = {
+        name
+        for name, value in vars(Contact).items()
+        if not name.startswith("_") and (isinstance(value, property) or inspect.isfunction(value))
+    }
+    assert derived == set(Contact.FACTS)
+    assert all(hasattr(ContactRecord, name) for name in Contact.FACTS)
